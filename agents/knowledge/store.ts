@@ -1,0 +1,117 @@
+// Knowledge in pgvector: ingest (clean → chunk → dedupe → embed → store) and hybrid search
+// (HNSW vector similarity fused with full-text rank by reciprocal rank fusion), always inside
+// the tenant's RLS scope.
+import type { Sql, Tx } from '../../hub/store/database';
+import { withTenant } from '../../hub/store/tenant';
+import type { EmbeddingProvider } from '../providers/types';
+import { contentHash } from '../providers/local/embeddings';
+import { contentTerms } from '../text';
+import { chunkText, cleanDocument, type DocFormat } from './prepare';
+
+export interface DocumentInput { title: string; content: string; format: DocFormat; source?: string | null }
+export interface DocumentRow { id: string; title: string; source: string | null; format: DocFormat; status: string; chunk_count: number; created_at: Date }
+
+export const toVector = (v: number[]) => `[${v.map((x) => (Number.isFinite(x) ? x.toFixed(6) : '0')).join(',')}]`;
+export const searchText = (s: string) => contentTerms(s).join(' ');
+
+export function presentDocument(d: DocumentRow, duplicate = false) {
+  return { id: d.id, title: d.title, source: d.source, format: d.format, status: d.status, chunkCount: d.chunk_count, createdAt: d.created_at.toISOString(), duplicate };
+}
+
+export async function ingestDocument(sql: Sql, embeddings: EmbeddingProvider, tenantId: string, doc: DocumentInput) {
+  const hash = contentHash(`${doc.format}\n${doc.content}`);
+  const [existing] = await withTenant(sql, tenantId, (tx) => tx<DocumentRow[]>`select * from knowledge_documents where content_hash = ${hash}`);
+  if (existing) return presentDocument(existing, true);
+
+  const chunks = chunkText(cleanDocument(doc.content, doc.format));
+  const unique = [...new Map(chunks.map((c) => [contentHash(c.content), c])).entries()];
+  // Embedding can be slow (a remote model): do it before the transaction, not inside it.
+  const vectors = unique.length ? await embeddings.embed(unique.map(([, c]) => c.content)) : [];
+  const row = await withTenant(sql, tenantId, async (tx) => {
+    const [d] = await tx<DocumentRow[]>`
+      insert into knowledge_documents (tenant_id, title, source, format, content, content_hash, status)
+      values (${tenantId}, ${doc.title}, ${doc.source ?? null}, ${doc.format}, ${doc.content}, ${hash}, 'ready')
+      on conflict (tenant_id, content_hash) do nothing returning *`;
+    if (!d) return (await tx<DocumentRow[]>`select * from knowledge_documents where content_hash = ${hash}`)[0];
+    let stored = 0;
+    for (const [i, [h, c]] of unique.entries()) {
+      const r = await tx`
+        insert into knowledge_chunks (tenant_id, document_id, idx, content, content_hash, embedding, embedding_model, search_text)
+        values (${tenantId}, ${d.id}, ${c.index}, ${c.content}, ${h}, ${toVector(vectors[i])}::vector, ${embeddings.model}, ${searchText(c.content)})
+        on conflict (tenant_id, content_hash) do nothing returning id`;
+      stored += r.length;
+    }
+    const [updated] = await tx<DocumentRow[]>`update knowledge_documents set chunk_count = ${stored} where id = ${d.id} returning *`;
+    return updated;
+  });
+  return presentDocument(row);
+}
+
+export async function listDocuments(tx: Tx) {
+  return (await tx<DocumentRow[]>`select id, title, source, format, status, chunk_count, created_at from knowledge_documents order by created_at`).map((d) => presentDocument(d));
+}
+
+export async function deleteDocument(tx: Tx, id: string): Promise<boolean> {
+  return (await tx`delete from knowledge_documents where id = ${id} returning id`).length > 0;
+}
+
+export interface KnowledgeHit {
+  chunkId: string;
+  documentId: string;
+  title: string;
+  source: string | null;
+  content: string;
+  score: number;
+  similarity: number;
+  vectorRank: number | null;
+  textRank: number | null;
+}
+
+/** OR-query over the question's folded, stemmed terms, each as a prefix. */
+export function toTsQuery(query: string): string | null {
+  const terms = [...new Set(contentTerms(query))].filter((t) => /^[a-z0-9ñ]+$/.test(t)).slice(0, 32);
+  return terms.length ? terms.map((t) => `${t}:*`).join(' | ') : null;
+}
+
+export async function searchKnowledgeTx(tx: Tx, tenantId: string, vector: number[], query: string, k = 5, pool = 40): Promise<KnowledgeHit[]> {
+  // Filtered HNSW scans keep walking the graph until enough rows of *this* tenant are found.
+  await tx.unsafe(`set local hnsw.iterative_scan = relaxed_order; set local hnsw.ef_search = 100`);
+  const tsq = toTsQuery(query);
+  const rows = await tx<(KnowledgeHit & { vector_rank: number | null; text_rank: number | null; chunk_id: string; document_id: string })[]>`
+    with v as (
+      select id, dist, row_number() over (order by dist) as r from (
+        select id, embedding <=> ${toVector(vector)}::vector as dist from knowledge_chunks
+        where tenant_id = ${tenantId} order by embedding <=> ${toVector(vector)}::vector limit ${pool}) s
+    ), t as (
+      select id, row_number() over (order by rank desc) as r from (
+        select id, ts_rank_cd(tsv, q) as rank from knowledge_chunks, to_tsquery('simple', ${tsq ?? ''}) q
+        where ${tsq !== null} and tenant_id = ${tenantId} and tsv @@ q order by rank desc limit ${pool}) s
+    ), ids as (select id from v union select id from t)
+    select c.id as chunk_id, c.document_id, d.title, d.source, c.content,
+      v.r::int as vector_rank, t.r::int as text_rank,
+      coalesce(1 - v.dist, 0)::float8 as similarity,
+      (coalesce(1.0 / (60 + v.r), 0) + coalesce(1.0 / (60 + t.r), 0))::float8 as score
+    from ids join knowledge_chunks c on c.id = ids.id join knowledge_documents d on d.id = c.document_id
+    left join v on v.id = ids.id left join t on t.id = ids.id
+    order by score desc, similarity desc limit ${k}`;
+  return rows.map((r) => ({ chunkId: r.chunk_id, documentId: r.document_id, title: r.title, source: r.source, content: r.content, score: r.score, similarity: r.similarity, vectorRank: r.vector_rank, textRank: r.text_rank }));
+}
+
+export async function searchKnowledge(sql: Sql, embeddings: EmbeddingProvider, tenantId: string, query: string, opts: { k?: number } = {}): Promise<KnowledgeHit[]> {
+  const [vector] = await embeddings.embed([query]);
+  return withTenant(sql, tenantId, (tx) => searchKnowledgeTx(tx, tenantId, vector, query, opts.k ?? 5));
+}
+
+/** Re-embeds every chunk stored with another embedding model (after MISY_EMBEDDING_MODEL changes). */
+export async function reembedAll(sql: Sql, embeddings: EmbeddingProvider, onProgress?: (done: number, total: number) => void): Promise<number> {
+  const stale = await sql<{ id: string; tenant_id: string; content: string }[]>`select id, tenant_id, content from knowledge_chunks where embedding_model <> ${embeddings.model} order by id`;
+  for (let i = 0; i < stale.length; i += 64) {
+    const batch = stale.slice(i, i + 64);
+    const vectors = await embeddings.embed(batch.map((c) => c.content));
+    await sql.begin(async (tx) => {
+      for (const [j, c] of batch.entries()) await tx`update knowledge_chunks set embedding = ${toVector(vectors[j])}::vector, embedding_model = ${embeddings.model} where id = ${c.id}`;
+    });
+    onProgress?.(Math.min(i + 64, stale.length), stale.length);
+  }
+  return stale.length;
+}

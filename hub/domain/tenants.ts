@@ -1,0 +1,56 @@
+// Tenants and their first operator and API key, created together.
+import type { Sql, Tx } from '../store/database';
+import { withTenant } from '../store/tenant';
+import { hashPassword } from '../auth/passwords';
+import { createApiKey, API_SCOPES } from '../auth/api-keys';
+import { AppError } from '../http/errors';
+import { appendAudit } from '../security/audit';
+
+export interface TenantRow { id: string; name: string; slug: string; plan: 'free' | 'premium' | 'enterprise'; settings: TenantSettings; created_at: Date }
+export interface TenantSettings {
+  retentionDays?: number | null;
+  globalStore?: { contribute: boolean; consult: boolean };
+}
+
+export function toTenant(r: TenantRow) {
+  return { id: r.id, name: r.name, slug: r.slug, plan: r.plan, settings: r.settings, createdAt: r.created_at.toISOString() };
+}
+
+export async function createTenant(
+  sql: Sql,
+  input: { name: string; slug: string; plan?: TenantRow['plan']; operator: { email: string; password: string; name?: string } },
+) {
+  const passwordHash = await hashPassword(input.operator.password);
+  const [exists] = await sql`select 1 from tenants where slug = ${input.slug}`;
+  if (exists) throw new AppError('conflict', `a tenant with slug '${input.slug}' already exists`);
+  // The tenant row is created by the system; everything inside it under the tenant's own RLS scope.
+  const [tenant] = await sql<TenantRow[]>`
+    insert into tenants (name, slug, plan) values (${input.name}, ${input.slug}, ${input.plan ?? 'free'})
+    on conflict (slug) do nothing returning *`;
+  if (!tenant) throw new AppError('conflict', `a tenant with slug '${input.slug}' already exists`);
+  return withTenant(sql, tenant.id, async (tx) => {
+    const [operator] = await tx<{ id: string; email: string; name: string | null; role: string }[]>`
+      insert into operators (tenant_id, email, name, role, password_hash)
+      values (${tenant.id}, ${input.operator.email.toLowerCase()}, ${input.operator.name ?? null}, 'owner', ${passwordHash})
+      returning id, email, name, role`;
+    const { key, row } = await createApiKey(tx, tenant.id, 'default', API_SCOPES);
+    await appendAudit(tx, { tenantId: tenant.id, actorType: 'platform', action: 'tenant.created', targetType: 'tenant', targetId: tenant.id });
+    await appendAudit(tx, { tenantId: tenant.id, actorType: 'platform', action: 'api_key.created', targetType: 'api_key', targetId: row.id });
+    return { tenant: toTenant(tenant), apiKey: key, apiKeyId: row.id as string, operator };
+  });
+}
+
+export async function getTenant(tx: Tx, id: string): Promise<TenantRow> {
+  const [row] = await tx<TenantRow[]>`select * from tenants where id = ${id}`;
+  if (!row) throw new AppError('not_found', 'tenant not found');
+  return row;
+}
+
+export async function updateTenantSettings(tx: Tx, id: string, patch: TenantSettings & { name?: string }): Promise<TenantRow> {
+  const cur = await getTenant(tx, id);
+  const { name, ...settings } = patch;
+  const [row] = await tx<TenantRow[]>`
+    update tenants set name = ${name ?? cur.name}, settings = ${tx.json({ ...cur.settings, ...settings } as never)}
+    where id = ${id} returning *`;
+  return row;
+}

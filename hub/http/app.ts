@@ -1,0 +1,98 @@
+// The HTTP edge: one OpenAPIHono app, one error handler, one error shape.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import { Scalar } from '@scalar/hono-api-reference';
+import { randomUUID } from 'node:crypto';
+import type { HubContext } from '../context';
+import { AppError, errorBody } from './errors';
+import { authenticate, type Env } from './principal';
+import { registerRoutes } from './routes';
+
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+export function createApp(ctx: HubContext) {
+  const app = new OpenAPIHono<Env>({
+    // zod validation failures become our 400 shape, naming the first offending field.
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        const where = issue?.path?.length ? `${issue.path.join('.')}: ` : '';
+        return c.json(errorBody('invalid_request', `${where}${issue?.message ?? 'invalid request'}`), 400);
+      }
+    },
+  });
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    c.set('requestId', c.req.header('x-request-id')?.slice(0, 100) ?? randomUUID());
+    await next();
+    c.header('X-Request-Id', c.get('requestId'));
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    const route = c.req.routePath ?? 'unmatched';
+    ctx.metrics.httpDuration.observe({ method: c.req.method, route, status: String(c.res.status) }, (performance.now() - started) / 1000);
+  });
+
+  // Per-route limits are set where a route needs more (knowledge uploads); everything else is capped here.
+  app.use('/v1/*', async (c, next) => {
+    const limit = c.req.path.startsWith('/v1/knowledge') ? 2 * 1024 * 1024 : DEFAULT_BODY_LIMIT;
+    return bodyLimit({ maxSize: limit, onError: () => { throw new AppError('payload_too_large', `request body exceeds ${limit} bytes`); } })(c, next);
+  });
+  app.use('/v1/*', authenticate(ctx));
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      if (err.extra.retryAfter !== undefined) c.header('Retry-After', String(err.extra.retryAfter));
+      // The rest of an oversized body is never read: tell the client not to reuse this connection.
+      if (err.code === 'payload_too_large') c.header('Connection', 'close');
+      return c.json(errorBody(err.code, err.message, err.extra.details), err.status);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code = status === 400 ? 'invalid_json' : status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : status < 500 ? 'invalid_request' : 'internal';
+      if (status < 500) return c.json(errorBody(code, err.message || 'invalid request'), status);
+    }
+    ctx.log.error({ err, path: c.req.path, requestId: c.get('requestId') }, 'unhandled error');
+    return c.json(errorBody('internal', 'internal error; the request id is in X-Request-Id'), 500);
+  });
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
+
+  registerRoutes(app, ctx);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A tenant API key (msk_…), an operator access token (JWT), or the platform key',
+  });
+  app.doc31('/v1/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Misy API', version: '1.0.0', description: 'Omnichannel conversation hub with AI agents' },
+    servers: [{ url: ctx.config.publicUrl }],
+  });
+  app.get('/docs', async (c, next) => {
+    // The reference UI is served from our own origin: Misy runs offline.
+    c.header('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'");
+    c.header('X-Frame-Options', 'DENY');
+    return next();
+  }, Scalar({ url: '/v1/openapi.json', pageTitle: 'Misy API', cdn: '/docs/scalar.js', withDefaultFonts: false }));
+  app.get('/docs/scalar.js', async (c) => {
+    c.header('Cache-Control', 'public, max-age=86400');
+    c.header('Content-Type', 'application/javascript; charset=utf-8');
+    return c.body(new Uint8Array(await scalarBundle()));
+  });
+  return app;
+}
+
+let scalarCache: Buffer | null = null;
+async function scalarBundle(): Promise<Buffer> {
+  if (!scalarCache) {
+    const { readFile } = await import('node:fs/promises');
+    const { createRequire } = await import('node:module');
+    const path = createRequire(import.meta.url).resolve('@scalar/api-reference/browser/standalone.js');
+    scalarCache = await readFile(path);
+  }
+  return scalarCache;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,62 @@
+// Opens the one Postgres the hub talks to, always through the porsager client:
+// an external server when DATABASE_URL is set, otherwise an embedded PGlite (with pgvector)
+// served on a private loopback port, so there is a single SQL code path.
+import postgres from 'postgres';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config';
+import { servePGlite } from './pglite-server';
+
+export type Sql = postgres.Sql<Record<string, never>>;
+export type Tx = postgres.TransactionSql<Record<string, never>>;
+
+export interface Database {
+  sql: Sql;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+const clientOptions = {
+  onnotice: () => {},
+  // bigint ids (jobs, audit) and counts come back as JS numbers: they stay far below 2^53.
+  types: { bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) } as postgres.PostgresType },
+  transform: { undefined: null },
+  connection: { application_name: 'misy' },
+};
+
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>): Promise<Database> {
+  if (config.databaseUrl) {
+    const sql = postgres(config.databaseUrl, { ...clientOptions, max: config.databasePoolSize }) as unknown as Sql;
+    await assertPgvector(sql);
+    return { sql, embedded: false, close: () => sql.end({ timeout: 5 }) };
+  }
+  return openEmbedded(join(config.dataDir, 'pgdata'));
+}
+
+/** Starts PGlite under `dir` and connects the porsager client to it over loopback. */
+export async function openEmbedded(dir: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { vector } = await import('@electric-sql/pglite-pgvector');
+  mkdirSync(dir, { recursive: true });
+  const db = await PGlite.create({ dataDir: dir, extensions: { vector } });
+  const server = await servePGlite(db);
+  // One connection is enough: PGlite runs one statement at a time anyway.
+  const sql = postgres({ ...clientOptions, host: '127.0.0.1', port: server.port, database: 'postgres', username: 'postgres', max: 1 }) as unknown as Sql;
+  return {
+    sql,
+    embedded: true,
+    async close() {
+      await sql.end({ timeout: 5 });
+      await server.close();
+      await db.close();
+    },
+  };
+}
+
+async function assertPgvector(sql: Sql): Promise<void> {
+  const rows = await sql`select 1 from pg_available_extensions where name = 'vector'`;
+  if (rows.length === 0) {
+    await sql.end();
+    throw new Error('The Postgres server at DATABASE_URL has no pgvector extension; install pgvector (e.g. the pgvector/pgvector image).');
+  }
+}

@@ -1,0 +1,5 @@
+import { buildTemplate } from './support/template';
+
+export default async function setup() {
+  await buildTemplate();
+}
