@@ -68,7 +68,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     db,
     sql: db.sql,
     log,
-    box: createSecretBox(config.secret),
+    box: createSecretBox(config.secret, config.previousSecrets),
     tokens: createTokenService(config.secret, config.previousSecrets, opts.now),
     limiter: createRateLimiter({ redis, limits: config.rateLimits }),
     bus: createLocalBus(),

@@ -102,14 +102,25 @@ export async function searchKnowledge(sql: Sql, embeddings: EmbeddingProvider, t
   return withTenant(sql, tenantId, (tx) => searchKnowledgeTx(tx, tenantId, vector, query, opts.k ?? 5));
 }
 
-/** Re-embeds every chunk stored with another embedding model (after MISY_EMBEDDING_MODEL changes). */
+/**
+ * Re-embeds every knowledge chunk and contact memory stored with another embedding model than
+ * the configured one (after MISY_EMBEDDING_MODEL changes), so all vectors stay comparable.
+ * Runs on the system connection: it spans tenants by design.
+ */
 export async function reembedAll(sql: Sql, embeddings: EmbeddingProvider, onProgress?: (done: number, total: number) => void): Promise<number> {
-  const stale = await sql<{ id: string; tenant_id: string; content: string }[]>`select id, tenant_id, content from knowledge_chunks where embedding_model <> ${embeddings.model} order by id`;
+  const tables = ['knowledge_chunks', 'contact_memories'] as const;
+  const stale: { table: (typeof tables)[number]; id: string; content: string }[] = [];
+  for (const table of tables) {
+    const rows = await sql<{ id: string; content: string }[]>`select id, content from ${sql(table)} where embedding_model <> ${embeddings.model} order by id`;
+    stale.push(...rows.map((r) => ({ table, ...r })));
+  }
   for (let i = 0; i < stale.length; i += 64) {
     const batch = stale.slice(i, i + 64);
     const vectors = await embeddings.embed(batch.map((c) => c.content));
     await sql.begin(async (tx) => {
-      for (const [j, c] of batch.entries()) await tx`update knowledge_chunks set embedding = ${toVector(vectors[j])}::vector, embedding_model = ${embeddings.model} where id = ${c.id}`;
+      for (const [j, c] of batch.entries()) {
+        await tx`update ${tx(c.table)} set embedding = ${toVector(vectors[j])}::vector, embedding_model = ${embeddings.model} where id = ${c.id}`;
+      }
     });
     onProgress?.(Math.min(i + 64, stale.length), stale.length);
   }

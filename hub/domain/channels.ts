@@ -51,6 +51,9 @@ export function parseChannelConfig(type: ChannelType, raw: unknown): Record<stri
   return parsed.data as Record<string, unknown>;
 }
 
+/** What reads show instead of a secret's value; sending it back on update keeps the secret. */
+export const MASK = '••••••';
+
 export function presentChannel(row: ChannelRow, box: SecretBox) {
   const secretNames = row.secrets ? Object.keys(box.openJson<Record<string, string>>(row.secrets)) : [];
   return {
@@ -61,7 +64,7 @@ export function presentChannel(row: ChannelRow, box: SecretBox) {
     config: row.config,
     ...(row.public_key ? { widgetKey: row.public_key } : {}),
     // Names only: which secrets are set, never their values.
-    secrets: Object.fromEntries(secretNames.filter((n) => n !== 'widgetKey').map((n) => [n, '••••••'])),
+    secrets: Object.fromEntries(secretNames.filter((n) => n !== 'widgetKey').map((n) => [n, MASK])),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -89,9 +92,14 @@ export async function updateChannel(tx: Tx, box: SecretBox, id: string, input: {
   let secretsChanged = false;
   if (input.config !== undefined) {
     const existing = current.secrets ? box.openJson<Record<string, string>>(current.secrets) : {};
-    // Secrets may be omitted on update: keep the stored ones.
+    // Secrets may be omitted (or sent back masked as read) on update: keep the stored ones.
+    // Generated secrets (widget identity secret, API channel secret) are not config at all.
+    const adapter = adapterFor(current.type);
+    const generated = new Set(Object.keys(adapter.generateSecrets?.() ?? {}));
     const merged = structuredClone(input.config) as Record<string, unknown>;
-    for (const path of adapterFor(current.type).secretFields) {
+    for (const path of adapter.secretFields) {
+      if (getPath(merged, path) === MASK) deletePath(merged, path);
+      if (generated.has(path)) { deletePath(merged, path); continue; }
       if (getPath(merged, path) === undefined && existing[path] !== undefined) setPath(merged, path, existing[path]);
     }
     const parsed = parseChannelConfig(current.type, merged);

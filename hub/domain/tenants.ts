@@ -10,10 +10,14 @@ export interface TenantRow { id: string; name: string; slug: string; plan: 'free
 export interface TenantSettings {
   retentionDays?: number | null;
   globalStore?: { contribute: boolean; consult: boolean };
+  /** apiKey is sealed with the secret box. */
+  llm?: { apiKey?: string; baseUrl?: string; model?: string } | null;
 }
 
 export function toTenant(r: TenantRow) {
-  return { id: r.id, name: r.name, slug: r.slug, plan: r.plan, settings: r.settings, createdAt: r.created_at.toISOString() };
+  const { llm, ...settings } = r.settings;
+  const shown = llm ? { llm: { baseUrl: llm.baseUrl ?? null, model: llm.model ?? null, hasApiKey: !!llm.apiKey } } : {};
+  return { id: r.id, name: r.name, slug: r.slug, plan: r.plan, settings: { ...settings, ...shown }, createdAt: r.created_at.toISOString() };
 }
 
 export async function createTenant(

@@ -2,7 +2,7 @@
 // an external server when DATABASE_URL is set, otherwise an embedded PGlite (with pgvector)
 // served on a private loopback port, so there is a single SQL code path.
 import postgres from 'postgres';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config';
 import { servePGlite } from './pglite-server';
@@ -38,6 +38,7 @@ export async function openEmbedded(dir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { vector } = await import('@electric-sql/pglite-pgvector');
   mkdirSync(dir, { recursive: true });
+  const releaseLock = lockDataDir(dir);
   const db = await PGlite.create({ dataDir: dir, extensions: { vector } });
   const server = await servePGlite(db);
   // One connection is enough: PGlite runs one statement at a time anyway.
@@ -49,8 +50,38 @@ export async function openEmbedded(dir: string): Promise<Database> {
       await sql.end({ timeout: 5 });
       await server.close();
       await db.close();
+      releaseLock();
     },
   };
+}
+
+export class DataDirLockedError extends Error {}
+
+/**
+ * PGlite is a single-process database: two processes on one data directory would corrupt it.
+ * A lock file with the owner's pid refuses a second opener while the first is alive.
+ */
+function lockDataDir(dir: string): () => void {
+  const file = `${dir}.lock`;
+  try {
+    const pid = Number(readFileSync(file, 'utf8'));
+    if (pid && pid !== process.pid && alive(pid)) {
+      throw new DataDirLockedError(`The embedded database in ${dir} is in use by process ${pid} (a running hub). Stop it first, or use DATABASE_URL for a shared server.`);
+    }
+  } catch (err) {
+    if (err instanceof DataDirLockedError) throw err;
+  }
+  writeFileSync(file, String(process.pid));
+  return () => rmSync(file, { force: true });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function assertPgvector(sql: Sql): Promise<void> {

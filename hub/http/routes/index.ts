@@ -12,9 +12,11 @@ import { webhookRoutes } from './webhooks';
 import { widgetRoutes } from './widget';
 import { agentRoutes } from './agents';
 import { ingressRoutes } from './ingress';
+import { knowledgeRoutes } from './knowledge';
+import { globalRoutes } from './global';
 
 export function registerRoutes(app: OpenAPIHono<Env>, ctx: HubContext): void {
-  for (const register of [systemRoutes, tenantRoutes, authRoutes, operatorRoutes, channelRoutes, contactRoutes, conversationRoutes, webhookRoutes, widgetRoutes, agentRoutes, ingressRoutes]) {
+  for (const register of [systemRoutes, tenantRoutes, authRoutes, operatorRoutes, channelRoutes, contactRoutes, conversationRoutes, webhookRoutes, widgetRoutes, agentRoutes, knowledgeRoutes, globalRoutes, ingressRoutes]) {
     register(app, ctx);
   }
 }

@@ -20,6 +20,8 @@ const Settings = z.object({
   name: z.string().trim().min(1).max(120).optional(),
   retentionDays: z.number().int().min(1).max(3650).nullable().optional(),
   globalStore: z.object({ contribute: z.boolean(), consult: z.boolean() }).optional(),
+  // The tenant's own OpenAI-compatible endpoint; the key is sealed at rest and never returned.
+  llm: z.object({ apiKey: z.string().min(1).max(500).optional(), baseUrl: z.string().url().max(500).optional(), model: z.string().min(1).max(100).optional() }).strict().nullable().optional(),
 }).strict();
 
 export function tenantRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
@@ -40,7 +42,9 @@ export function tenantRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
     const p = requireTenant(c, { scope: 'admin', roles: ['owner', 'admin'] });
     const body = c.req.valid('json');
     const row = await withTenant(ctx.sql, p.tenantId, async (tx) => {
-      const r = await updateTenantSettings(tx, p.tenantId, body);
+      const { llm, ...rest } = body;
+      const sealed = llm === undefined ? {} : { llm: llm === null ? null : { ...(llm.baseUrl ? { baseUrl: llm.baseUrl } : {}), ...(llm.model ? { model: llm.model } : {}), ...(llm.apiKey ? { apiKey: ctx.box.seal(llm.apiKey) } : {}) } };
+      const r = await updateTenantSettings(tx, p.tenantId, { ...rest, ...sealed });
       await appendAudit(tx, { tenantId: p.tenantId, ...actorOf(p), action: 'tenant.settings_changed', targetType: 'tenant', targetId: p.tenantId, data: { fields: Object.keys(body) } });
       return r;
     });

@@ -1,0 +1,35 @@
+// After a conversation resolves (a durable job): a short summary goes into the contact's memory
+// for next time, and — only with the tenant's opt-in and the contact's `learning` consent —
+// anonymized question/answer pairs go to the global store.
+import type { HubContext } from '../../hub/context';
+import type { JobRow } from '../../hub/jobs/queue';
+import { withTenant } from '../../hub/store/tenant';
+import { listMessages } from '../../hub/domain/messages';
+import { embeddingsFor } from '../providers';
+import { remember } from '../memory/store';
+import { contributeConversation } from '../global/store';
+
+export function summarize(messages: { direction: 'in' | 'out'; text: string; sender: { type: string }; meta?: Record<string, unknown>; createdAt: string }[]): string | null {
+  const questions = messages.filter((m) => m.direction === 'in' && m.text.trim());
+  if (!questions.length) return null;
+  const topics = new Set<string>();
+  for (const m of messages) for (const s of (m.meta?.sources as { title: string }[] | undefined) ?? []) topics.add(s.title);
+  const humans = messages.some((m) => m.sender.type === 'operator');
+  const first = questions[0].text.replace(/\s+/g, ' ').slice(0, 140);
+  const day = messages[0].createdAt.slice(0, 10);
+  return `On ${day} asked: "${first}"${topics.size ? `; topics: ${[...topics].slice(0, 4).join(', ')}` : ''}; ${humans ? 'a person from the team helped' : 'answered by the assistant'}.`;
+}
+
+export async function onConversationResolved(ctx: HubContext, job: JobRow): Promise<void> {
+  const tenantId = job.tenant_id!;
+  const conversationId = String(job.payload.conversationId);
+  const embeddings = embeddingsFor(ctx.config);
+  await withTenant(ctx.sql, tenantId, async (tx) => {
+    const [conv] = await tx<{ contact_id: string }[]>`select contact_id from conversations where id = ${conversationId}`;
+    if (!conv) return;
+    const summary = summarize(await listMessages(tx, conversationId, { afterSeq: 0, limit: 500 }));
+    if (summary) await remember(tx, embeddings, { tenantId, contactId: conv.contact_id, content: summary, kind: 'summary', conversationId });
+  });
+  const r = await contributeConversation(ctx, embeddings, tenantId, conversationId);
+  ctx.log.debug({ conversationId, ...r }, 'global store contribution');
+}

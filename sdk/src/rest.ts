@@ -1,0 +1,88 @@
+// A small typed REST client for the hub's /v1 routes (browser and Node: only `fetch`).
+// Errors keep the hub's `{error: {code, message}}` shape as a thrown MisyApiError.
+import type { ConsentPurpose, ConsentRecord, Conversation, ConversationStatus, Message, Attachment } from './types';
+
+export class MisyApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfter?: number) { super(message); }
+}
+
+export interface RestOptions {
+  baseUrl: string;
+  /** API key (`msk_…`), operator access token, or a function returning the current one. */
+  token?: string | (() => string | undefined);
+  fetch?: typeof fetch;
+}
+
+export interface Page<T> { data: T[]; nextCursor: string | null }
+export interface OperatorSession { accessToken: string; refreshToken: string; expiresIn: number; operator: { id: string; tenantId: string; email: string; name: string | null; role: 'owner' | 'admin' | 'agent' } }
+export interface Contact { id: string; name: string | null; email: string | null; phone: string | null; attributes: Record<string, unknown>; [k: string]: unknown }
+export interface Operator { id: string; email: string; name: string | null; role: string; disabled: boolean; [k: string]: unknown }
+export interface KnowledgeDocument { id: string; title: string; source: string | null; format: string; status: string; chunkCount: number; createdAt: string; duplicate?: boolean }
+
+type Query = Record<string, string | number | undefined>;
+
+export function createMisyClient(opts: RestOptions) {
+  const doFetch = opts.fetch ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
+  const base = opts.baseUrl.replace(/\/$/, '');
+
+  async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    const token = typeof opts.token === 'function' ? opts.token() : opts.token;
+    const qs = query ? Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&') : '';
+    const res = await doFetch(`${base}${path}${qs ? `?${qs}` : ''}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    const json = text ? JSON.parse(text) : undefined;
+    if (!res.ok) {
+      const retry = res.headers.get('retry-after');
+      throw new MisyApiError(res.status, json?.error?.code ?? 'http_error', json?.error?.message ?? res.statusText, retry ? Number(retry) : undefined);
+    }
+    return json as T;
+  }
+
+  return {
+    request,
+    auth: {
+      login: (email: string, password: string) => request<OperatorSession>('POST', '/v1/auth/login', { email, password }),
+      refresh: (refreshToken: string) => request<OperatorSession>('POST', '/v1/auth/refresh', { refreshToken }),
+      logout: (refreshToken: string) => request<{ ok: true }>('POST', '/v1/auth/logout', { refreshToken }),
+    },
+    conversations: {
+      list: (q: { status?: ConversationStatus; channelId?: string; assignee?: string; cursor?: string; limit?: number } = {}) => request<Page<Conversation>>('GET', '/v1/conversations', undefined, q),
+      get: (id: string) => request<Conversation>('GET', `/v1/conversations/${id}`),
+      start: (body: { channelId: string; contact: { id?: string; externalId?: string; name?: string; email?: string; phone?: string }; text?: string }) =>
+        request<{ conversation: Conversation; message: Message | null }>('POST', '/v1/conversations', body),
+      messages: (id: string, q: { afterSeq?: number; beforeSeq?: number; limit?: number } = {}) => request<Page<Message>>('GET', `/v1/conversations/${id}/messages`, undefined, q),
+      send: (id: string, body: { text: string; attachments?: Attachment[]; clientId?: string }) => request<Message>('POST', `/v1/conversations/${id}/messages`, body),
+      assign: (id: string, operatorId: string | null) => request<Conversation>('POST', `/v1/conversations/${id}/assign`, { operatorId }),
+      handoff: (id: string, to: 'human' | 'bot', reason?: string) => request<Conversation>('POST', `/v1/conversations/${id}/handoff`, { to, ...(reason ? { reason } : {}) }),
+      resolve: (id: string) => request<Conversation>('POST', `/v1/conversations/${id}/resolve`, {}),
+      reopen: (id: string) => request<Conversation>('POST', `/v1/conversations/${id}/reopen`, {}),
+    },
+    contacts: {
+      list: (q: { q?: string; cursor?: string; limit?: number } = {}) => request<Page<Contact>>('GET', '/v1/contacts', undefined, q),
+      get: (id: string) => request<Contact>('GET', `/v1/contacts/${id}`),
+      update: (id: string, body: Partial<Pick<Contact, 'name' | 'email' | 'phone' | 'attributes'>>) => request<Contact>('PATCH', `/v1/contacts/${id}`, body),
+      consents: (id: string) => request<{ current: Record<ConsentPurpose, boolean>; data: ConsentRecord[] }>('GET', `/v1/contacts/${id}/consents`),
+      setConsent: (id: string, body: { purpose: ConsentPurpose; granted: boolean; text?: string }) => request<unknown>('POST', `/v1/contacts/${id}/consents`, body),
+      export: (id: string) => request<Record<string, unknown>>('GET', `/v1/contacts/${id}/export`),
+      erase: (id: string) => request<unknown>('DELETE', `/v1/contacts/${id}`),
+    },
+    operators: {
+      list: () => request<{ data: Operator[] }>('GET', '/v1/operators'),
+    },
+    knowledge: {
+      add: (body: { title: string; content: string; format: 'text' | 'markdown' | 'html'; source?: string }) => request<KnowledgeDocument>('POST', '/v1/knowledge', body),
+      list: () => request<{ data: KnowledgeDocument[] }>('GET', '/v1/knowledge'),
+      remove: (id: string) => request<unknown>('DELETE', `/v1/knowledge/${id}`),
+    },
+    channels: {
+      list: () => request<{ data: Record<string, unknown>[] }>('GET', '/v1/channels'),
+      create: (body: { type: string; name: string; config: Record<string, unknown> }) => request<Record<string, unknown>>('POST', '/v1/channels', body),
+    },
+  };
+}
+
+export type MisyClient = ReturnType<typeof createMisyClient>;
