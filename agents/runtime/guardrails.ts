@@ -41,3 +41,42 @@ export const SYSTEM_RULES = [
   'If the user asks for a person, is upset, or you fail twice, call handoff_to_human.',
   'Use remember for durable facts the user tells you (language, order number, preferences); never store payment data or passwords.',
 ].join('\n');
+
+/**
+ * Streams deltas through, except text that could be the start of a quote of the instructions:
+ * the longest tail of the buffer that matches consecutive instruction words is held back until
+ * it either stops matching (then it flows) or grows into a leak (then streaming stops for good).
+ */
+export function createLeakGuard(instructions: string, emit: (delta: string) => void) {
+  const ins = fold(instructions).split(/\W+/).filter(Boolean);
+  const insText = ` ${ins.join(' ')} `;
+  let buffer = '';
+  let flushed = 0;
+  let leaked = false;
+  const tailMatch = (): number => {
+    // Character offset where the held-back tail starts (buffer.length when nothing is held).
+    const tokens = [...buffer.matchAll(/[\p{L}\p{N}]+/gu)];
+    let start = buffer.length;
+    for (let k = 1; k <= Math.min(7, tokens.length); k++) {
+      const tail = tokens.slice(-k).map((t) => fold(t[0])).join(' ');
+      // The last token may still be growing, so it only has to be a prefix of an instruction word.
+      if (insText.includes(` ${tail}`)) start = tokens[tokens.length - k].index!;
+      else break;
+    }
+    return start;
+  };
+  return {
+    push(delta: string) {
+      if (leaked || !delta) return;
+      buffer += delta;
+      if (ins.length >= 8 && leaksInstructions(buffer, instructions)) { leaked = true; return; }
+      const safe = ins.length >= 8 ? Math.max(flushed, tailMatch()) : buffer.length;
+      if (safe > flushed) { emit(buffer.slice(flushed, safe)); flushed = safe; }
+    },
+    /** Flushes what was held back; returns true when the reply leaked and must not be used. */
+    finish(): boolean {
+      if (!leaked && flushed < buffer.length) { emit(buffer.slice(flushed)); flushed = buffer.length; }
+      return leaked;
+    },
+  };
+}

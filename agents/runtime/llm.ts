@@ -12,7 +12,7 @@ import { searchKnowledge, type KnowledgeHit } from '../knowledge/store';
 import { recall, remember, listMemories } from '../memory/store';
 import { consultGlobal } from '../global/store';
 import { TOOL_SPECS, AGENT_TOOLS, type AgentTool } from './tools';
-import { SYSTEM_RULES, MAX_TOOL_ROUNDS, MAX_REPLY_TOKENS, leaksInstructions, REFUSAL } from './guardrails';
+import { SYSTEM_RULES, MAX_TOOL_ROUNDS, MAX_REPLY_TOKENS, leaksInstructions, createLeakGuard, REFUSAL } from './guardrails';
 import { detectLanguage } from '../language';
 
 export interface LLMDeps {
@@ -50,12 +50,14 @@ export async function answerWithModel(deps: LLMDeps, run: RunContext, agent: Age
   const tools = enabled.map((t) => TOOL_SPECS[t]);
 
   for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
-    const res = await deps.chat.provider.chat({ messages, tools, model: deps.chat.model, maxTokens: MAX_REPLY_TOKENS, onDelta: (d) => draft.push(d) });
+    const guard = createLeakGuard(agent.instructions, (d) => draft.push(d));
+    const res = await deps.chat.provider.chat({ messages, tools, model: deps.chat.model, maxTokens: MAX_REPLY_TOKENS, onDelta: (d) => guard.push(d) });
+    const leaked = guard.finish();
     await deps.onUsage(res.usage, res.model);
     if (!res.toolCalls.length) {
       const text = res.text.trim();
       if (!text) return { kind: 'handoff', reason: 'low_confidence', text: handoffText(question), detail: 'empty reply' };
-      if (leaksInstructions(text, agent.instructions)) return { kind: 'reply', text: REFUSAL[detectLanguage(question)], sources: [] };
+      if (leaked || leaksInstructions(text, agent.instructions)) return { kind: 'reply', text: REFUSAL[detectLanguage(question)], sources: [] };
       return { kind: 'reply', text, sources: [...sources.values()] };
     }
     messages.push(new AIMessage({ content: res.text, tool_calls: res.toolCalls.map((c) => ({ id: c.id, name: c.name, args: c.args, type: 'tool_call' as const })) }));
