@@ -11,6 +11,6 @@ const names = args.filter((a) => all.includes(a));
 const rest = args.filter((a) => !all.includes(a));
 for (const name of names.length ? names : all) {
   console.log(`\n=== bench/${name} ===`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, name, 'run.ts'), ...rest], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(dir, name, 'run.ts'), ...rest], { stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = 1;
 }
