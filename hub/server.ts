@@ -20,7 +20,7 @@ import { startWorker, type Worker } from './jobs/worker';
 import { jobHandlers, type ExtraHandlers } from './jobs/handlers';
 import { enqueueJob } from './jobs/queue';
 import { ensureDemoTenant, type DemoCredentials, type SeedKnowledge } from './seed/demo';
-import { registerStaticRoutes } from './http/static';
+import { registerStaticRoutes, ensureAssets } from './http/static';
 import { agentJobHandlers, seedDemoKnowledge } from './agents';
 
 export interface HubOptions {
@@ -81,6 +81,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const seed = opts.seed ?? (config.seedDemo && !config.databaseUrl);
   const demo = seed ? await ensureDemoTenant(ctx, opts.seedKnowledge ?? seedDemoKnowledge) : undefined;
 
+  await ensureAssets();
   const app = createApp(ctx);
   registerStaticRoutes(app, { publicUrl: config.publicUrl, demoWidgetKey: async () => demo?.widgetKey });
 

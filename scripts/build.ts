@@ -34,7 +34,7 @@ export async function buildAssets(opts: { quiet?: boolean } = {}): Promise<Built
       bundle: true,
       minify: true,
       format: b.format,
-      target: ['es2020'],
+      target: ['es2022'],
       platform: 'browser',
       jsx: 'automatic',
       jsxImportSource: 'preact',
