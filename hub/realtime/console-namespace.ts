@@ -32,6 +32,8 @@ export function setupConsoleNamespace(ns: Namespace<ClientToServerEvents, Server
     const actor = { tenantId, actorType: 'operator' as const, actorId: operatorId };
     void socket.join(`t:${tenantId}`);
     await presence.online(tenantId, operatorId, name);
+    // A console that just connected learns who else is online; later changes arrive as events.
+    for (const id of await presence.list(tenantId)) if (id !== operatorId) socket.emit('presence', { operatorId: id, online: true });
     socket.on('disconnect', () => void presence.offline(tenantId, operatorId, name));
 
     socket.on('conversation:join', safeAck(ctx, conversationIdSchema, async ({ conversationId }) => {
