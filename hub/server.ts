@@ -41,6 +41,7 @@ export interface Hub {
   app: ReturnType<typeof createApp>;
   demo?: DemoCredentials;
   worker?: Worker;
+  realtime: import('./realtime/server').Realtime;
   close(): Promise<void>;
 }
 
@@ -112,6 +113,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     app,
     demo,
     worker,
+    realtime,
     async close() {
       if (closed) return;
       closed = true;

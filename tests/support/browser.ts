@@ -19,7 +19,7 @@ export interface HostPage { url: string; origin: string; close(): Promise<void> 
 
 /** A shop page on its own origin whose CSS is hostile to anything it does not own. */
 export async function serveHostPage(hubUrl: string, widgetKey: string, extraHead = ''): Promise<HostPage> {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host shop</title>
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Host shop</title>
 <style>button{color:red!important;background:yellow!important;font-size:40px!important} div{border:3px solid lime} *{font-family:"Comic Sans MS",cursive}</style>${extraHead}</head>
 <body><h1>Acme host shop</h1><p>Products and prices.</p>
 <script src="${hubUrl}/widget.js" data-widget-key="${widgetKey}" async></script></body></html>`;

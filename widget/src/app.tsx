@@ -59,9 +59,12 @@ export function App({ session, t, events, control }: AppProps) {
       rt.on('message:delta', (e) => setDrafts((d) => new Map(d).set(e.draftId, (d.get(e.draftId) ?? '') + e.delta))),
       rt.on('typing', (e) => setTyping(e.typing ? (e.sender.name ?? t.team) : null)),
     ];
-    if (info.conversationId) {
-      rt.history(info.conversationId).then((page) => { add(page.messages); setHasMore(page.hasMore); }).catch(() => {});
-    }
+    // The newest page of history, whenever the socket comes online (first load, reload, reconnect).
+    const latest = () => {
+      if (info.conversationId) rt.history(info.conversationId).then((page) => { add(page.messages); setHasMore(page.hasMore); }).catch(() => {});
+    };
+    offs.push(rt.on('state', (s) => { if (s === 'online') latest(); }));
+    if (rt.state === 'online') latest();
     return () => offs.forEach((off) => off());
   }, [rt]);
 
