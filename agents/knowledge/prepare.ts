@@ -37,7 +37,9 @@ export interface Chunk { index: number; heading: string | null; content: string 
 
 /** Sentences, without breaking on decimal or thousands separators ("25.000 COP", "2.5"). */
 export function splitSentences(text: string): string[] {
-  return text.match(/(?:[^.!?\n]|[.!?](?=\d))+(?:[.!?]+|$)/g)?.map((s) => s.trim()).filter(Boolean) ?? [text];
+  // A full stop ends a sentence only before whitespace or the end: "25.000", "p. m." stays whole
+  // only when followed by a non-space, and e-mail addresses or URLs ("help@shop.example") never split.
+  return text.match(/(?:[^.!?\n]|[.!?](?=[^\s.!?]))+(?:[.!?]+|$)/g)?.map((s) => s.trim()).filter(Boolean) ?? [text];
 }
 
 function sentences(paragraph: string): string[] {

@@ -6,6 +6,7 @@ import { withTenant } from '../../hub/store/tenant';
 import type { EmbeddingProvider } from '../providers/types';
 import { contentHash } from '../providers/local/embeddings';
 import { contentTerms } from '../text';
+import { synonymsOf } from '../synonyms';
 import { chunkText, cleanDocument, type DocFormat } from './prepare';
 
 export interface DocumentInput { title: string; content: string; format: DocFormat; source?: string | null }
@@ -67,9 +68,10 @@ export interface KnowledgeHit {
   textRank: number | null;
 }
 
-/** OR-query over the question's folded, stemmed terms, each as a prefix. */
+/** OR-query over the question's folded, stemmed terms (and their synonyms), each as a prefix. */
 export function toTsQuery(query: string): string | null {
-  const terms = [...new Set(contentTerms(query))].filter((t) => /^[a-z0-9ñ]+$/.test(t)).slice(0, 32);
+  // Each term with its customer-service synonyms ("amex" finds "American Express").
+  const terms = [...new Set(contentTerms(query).flatMap((t) => [...synonymsOf(t)]))].filter((t) => /^[a-z0-9ñ]+$/.test(t)).slice(0, 48);
   return terms.length ? terms.map((t) => `${t}:*`).join(' | ') : null;
 }
 

@@ -5,6 +5,7 @@ import { detectLanguage, type Language } from '../../language';
 import { contentTerms, fold } from '../../text';
 import { embedLocal, cosine } from './embeddings';
 import { splitSentences } from '../../knowledge/prepare';
+import { synonymsOf } from '../../synonyms';
 
 export interface Passage { title: string; source?: string | null; content: string; similarity: number }
 
@@ -39,20 +40,36 @@ const T = {
   },
 } as const;
 
-export const DEFAULT_MIN_CONFIDENCE = 0.36;
+export const DEFAULT_MIN_CONFIDENCE = 0.48;
 
-function passageSentences(passage: string): string[] {
-  const body = passage.replace(/^[^:]{1,80}:\s/, ''); // drop the "Heading: " prefix added at chunking
-  return splitSentences(body).filter((s) => s.length > 12);
+/** The "Heading: " prefix added at chunking, and the sentences after it. */
+function passageParts(passage: Passage): { context: string; sentences: string[] } {
+  const m = passage.content.match(/^([^:]{1,80}):\s/);
+  const body = m ? passage.content.slice(m[0].length) : passage.content;
+  return { context: `${passage.title} ${m?.[1] ?? ''}`, sentences: splitSentences(body).filter((s) => s.length > 12) };
 }
 
-function coverage(question: string[], sentence: string[]): number {
+/**
+ * How much of the question a sentence covers: each question term (or a synonym) found in the
+ * sentence counts fully, in its heading or document title partly, a shared 5-letter prefix mostly.
+ */
+function coverage(question: Set<string>[], sentence: string[], context: string[]): number {
   if (!question.length) return 0;
   const have = new Set(sentence);
+  const ctx = new Set(context);
   const prefixes = sentence.map((w) => w.slice(0, 5));
-  const hit = question.filter((q) => have.has(q) || (q.length >= 5 && prefixes.includes(q.slice(0, 5)))).length;
+  let hit = 0;
+  for (const group of question) {
+    const terms = [...group];
+    if (terms.some((q) => have.has(q))) hit += 1;
+    else if (terms.some((q) => q.length >= 5 && prefixes.includes(q.slice(0, 5)))) hit += 0.8;
+    else if (terms.some((q) => ctx.has(q))) hit += 0.6;
+  }
   return hit / question.length;
 }
+
+/** Retrieval already ranked the passages (hybrid search): the first one is usually right. */
+const RANK_BONUS = [1, 0.55, 0.3, 0.15];
 
 export function respondLocally(input: { question: string; passages: Passage[]; minConfidence?: number; language?: Language }): LocalReply {
   const language = input.language ?? detectLanguage(input.question);
@@ -63,14 +80,18 @@ export function respondLocally(input: { question: string; passages: Passage[]; m
   if (GREETING.test(folded)) return { kind: 'smalltalk', text: t.greeting, language, confidence: 1 };
   if (THANKS.test(folded)) return { kind: 'smalltalk', text: t.thanks, language, confidence: 1 };
 
-  const qTerms = [...new Set(contentTerms(input.question))];
+  const qGroups = [...new Set(contentTerms(input.question))].map(synonymsOf);
   const qVec = embedLocal(input.question);
   const scored: { sentence: string; passage: Passage; score: number }[] = [];
   for (const [rank, passage] of input.passages.slice(0, 4).entries()) {
-    for (const sentence of passageSentences(passage.content)) {
-      const sTerms = contentTerms(sentence);
-      // Sentence relevance: lexical coverage of the question, semantic closeness, and the passage's rank.
-      const score = 0.55 * coverage(qTerms, sTerms) + 0.35 * Math.max(0, cosine(qVec, embedLocal(sentence))) + 0.1 * passage.similarity - 0.02 * rank;
+    const { context, sentences } = passageParts(passage);
+    const cTerms = contentTerms(context);
+    // Answer in the question's language when the knowledge has it.
+    const sameLanguage = detectLanguage(passage.content) === language ? 0.05 : -0.05;
+    for (const sentence of sentences) {
+      const score = 0.5 * coverage(qGroups, contentTerms(sentence), cTerms)
+        + 0.3 * Math.max(0, cosine(qVec, embedLocal(`${context} ${sentence}`)))
+        + 0.2 * RANK_BONUS[rank] + sameLanguage;
       scored.push({ sentence, passage, score });
     }
   }
