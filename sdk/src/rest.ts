@@ -19,6 +19,9 @@ export interface Contact { id: string; name: string | null; email: string | null
 export interface Operator { id: string; email: string; name: string | null; role: string; disabled: boolean; [k: string]: unknown }
 export interface KnowledgeDocument { id: string; title: string; source: string | null; format: string; status: string; chunkCount: number; createdAt: string; duplicate?: boolean }
 
+export interface Agent { id: string; name: string; description: string; instructions: string; model: string | null; tools: string[]; handoff: Record<string, unknown>; enabled: boolean; createdAt: string; updatedAt: string }
+export interface AgentInput { name: string; description?: string; instructions?: string; model?: string | null; tools?: string[]; handoff?: { keywords?: string[]; minConfidence?: number; maxFailures?: number; onNegativeSentiment?: boolean }; enabled?: boolean }
+
 type Query = Record<string, string | number | undefined>;
 
 export function createMisyClient(opts: RestOptions) {
@@ -77,6 +80,26 @@ export function createMisyClient(opts: RestOptions) {
       add: (body: { title: string; content: string; format: 'text' | 'markdown' | 'html'; source?: string }) => request<KnowledgeDocument>('POST', '/v1/knowledge', body),
       list: () => request<{ data: KnowledgeDocument[] }>('GET', '/v1/knowledge'),
       remove: (id: string) => request<unknown>('DELETE', `/v1/knowledge/${id}`),
+    },
+    tenant: {
+      get: () => request<{ id: string; name: string; slug: string; plan: string; settings: Record<string, unknown>; createdAt: string }>('GET', '/v1/tenant'),
+      update: (body: { name?: string; retentionDays?: number | null; globalStore?: { contribute: boolean; consult: boolean }; llm?: { apiKey?: string; baseUrl?: string; model?: string } | null }) =>
+        request<Record<string, unknown>>('PATCH', '/v1/tenant', body),
+    },
+    agents: {
+      list: () => request<{ data: Agent[] }>('GET', '/v1/agents'),
+      get: (id: string) => request<Agent>('GET', `/v1/agents/${id}`),
+      create: (body: AgentInput) => request<Agent>('POST', '/v1/agents', body),
+      update: (id: string, body: Partial<AgentInput>) => request<Agent>('PATCH', `/v1/agents/${id}`, body),
+      remove: (id: string) => request<unknown>('DELETE', `/v1/agents/${id}`),
+    },
+    webhooks: {
+      list: () => request<{ data: Record<string, unknown>[] }>('GET', '/v1/webhooks'),
+      create: (body: { url: string; events: string[] }) => request<Record<string, unknown> & { secret: string }>('POST', '/v1/webhooks', body),
+      remove: (id: string) => request<unknown>('DELETE', `/v1/webhooks/${id}`),
+    },
+    audit: {
+      list: (q: { action?: string; actorId?: string; targetId?: string; limit?: number } = {}) => request<{ data: Record<string, unknown>[] }>('GET', '/v1/audit', undefined, q),
     },
     channels: {
       list: () => request<{ data: Record<string, unknown>[] }>('GET', '/v1/channels'),

@@ -23,6 +23,13 @@ describe('npm start', () => {
       expect(health.status).toBe(200);
       const tenant = await fetch(`http://127.0.0.1:${port}/v1/tenant`, { headers: { authorization: `Bearer ${apiKey}` } });
       expect((await tenant.json()).slug).toBe('demo');
+      // The printed URLs work: the console, the demo page embedding the widget, the widget itself.
+      for (const path of ['/console', '/demo', '/widget.js', '/console.js']) {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`);
+        expect(res.status, path).toBe(200);
+      }
+      const demo = await (await fetch(`http://127.0.0.1:${port}/demo`)).text();
+      expect(demo).toMatch(/<script src="http:\/\/localhost:\d+\/widget\.js" data-widget-key="wk_[\w-]+" async><\/script>/);
       await first.stop();
       console.log(`first start ready in ${seconds.toFixed(1)} s`);
 
