@@ -23,7 +23,7 @@ button{font:inherit;cursor:pointer}input,textarea,select{font:inherit}
 .item .r1{display:flex;align-items:center;gap:6px}.item .name{font-weight:600;flex:1;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .item .prev{color:#6b7280;font-size:13px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;margin-top:2px}
 .item .when{font-size:11px;color:#9ca3af}
-.tag{font-size:11px;font-weight:600;border-radius:6px;padding:1px 6px}
+.tag{font-size:11px;font-weight:600;border-radius:6px;padding:1px 6px;white-space:nowrap;vertical-align:middle}
 .tag.bot{background:#e0e7ff;color:#3730a3}.tag.pending{background:#fee2e2;color:#991b1b}.tag.open{background:#dcfce7;color:#166534}.tag.resolved{background:#f3f4f6;color:#6b7280}
 .unread{background:#dc2626;color:#fff;border-radius:999px;font-size:11px;font-weight:700;padding:0 6px;min-width:18px;text-align:center}
 .chan{font-size:11px;color:#6b7280;text-transform:uppercase;letter-spacing:.03em}

@@ -93,7 +93,7 @@ export function registerStaticRoutes(app: Hono<any>, opts: { publicUrl: string; 
 <p>This page embeds the Misy widget exactly as your site would, with one script tag. Open the chat bubble and ask:</p>
 <ul><li>“How long does shipping to Mexico take?”</li><li>“¿Puedo devolver un producto?”</li><li>“Which payment methods do you accept?”</li><li>“Can I speak to a person?” — then answer from the console.</li></ul></section>
 <section class="grid"><article><h3>Ceramic mug</h3><p>45,000 COP</p></article><article><h3>Wool blanket</h3><p>189,000 COP</p></article><article><h3>Leather notebook</h3><p>72,000 COP</p></article></section></main>
-<script src="${escapeHtml(opts.publicUrl)}/widget.js" data-widget-key="${escapeHtml(key)}" async></script></body></html>`);
+<script src="${escapeHtml(new URL(c.req.url).origin)}/widget.js" data-widget-key="${escapeHtml(key)}" async></script></body></html>`);
   });
   app.get('/demo.css', (c: any) => {
     c.header('Content-Type', 'text/css; charset=utf-8');

@@ -29,7 +29,7 @@ export async function ensureDemoTenant(ctx: HubContext, seedKnowledge?: SeedKnow
     const { row, generated } = await createChannel(tx, ctx.box, tenant.id, {
       type: 'web',
       name: 'Website',
-      config: { allowedOrigins: [new URL(ctx.config.publicUrl).origin], title: 'Misy Demo Shop', welcome: 'Hi! Ask me about shipping, returns or payments.', theme: { color: '#4f46e5' } },
+      config: { allowedOrigins: demoOrigins(ctx.config.publicUrl), title: 'Misy Demo Shop', welcome: 'Hi! Ask me about shipping, returns or payments.', theme: { color: '#4f46e5' } },
     });
     await tx`insert into agents (tenant_id, name, description, instructions)
              values (${tenant.id}, 'Shop assistant', 'Answers questions about orders, shipping, returns, payments and products of the Misy Demo Shop.',
@@ -42,10 +42,19 @@ export async function ensureDemoTenant(ctx: HubContext, seedKnowledge?: SeedKnow
   return creds;
 }
 
-/** The demo page is served by the hub itself, so the hub's current origin must be allowed. */
+/** The demo page is served by the hub itself, so the hub's own origins must be allowed. */
+export function demoOrigins(publicUrl: string): string[] {
+  const url = new URL(publicUrl);
+  const origins = [url.origin];
+  // On the default localhost URL, 127.0.0.1 is the same machine: both work in a browser.
+  if (url.hostname === 'localhost') origins.push(`${url.protocol}//127.0.0.1${url.port ? `:${url.port}` : ''}`);
+  return origins;
+}
+
 async function allowOrigin(ctx: HubContext, creds: DemoCredentials): Promise<void> {
-  const origin = new URL(ctx.config.publicUrl).origin;
-  await withTenant(ctx.sql, creds.tenantId, (tx) => tx`
-    update channels set config = jsonb_set(config, '{allowedOrigins}', (config->'allowedOrigins') || ${tx.json([origin] as never)})
-    where id = ${creds.channelId} and not (config->'allowedOrigins') ? ${origin}`);
+  for (const origin of demoOrigins(ctx.config.publicUrl)) {
+    await withTenant(ctx.sql, creds.tenantId, (tx) => tx`
+      update channels set config = jsonb_set(config, '{allowedOrigins}', (config->'allowedOrigins') || ${tx.json([origin] as never)})
+      where id = ${creds.channelId} and not (config->'allowedOrigins') ? ${origin}`);
+  }
 }

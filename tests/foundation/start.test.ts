@@ -29,7 +29,7 @@ describe('npm start', () => {
         expect(res.status, path).toBe(200);
       }
       const demo = await (await fetch(`http://127.0.0.1:${port}/demo`)).text();
-      expect(demo).toMatch(/<script src="http:\/\/localhost:\d+\/widget\.js" data-widget-key="wk_[\w-]+" async><\/script>/);
+      expect(demo).toMatch(/<script src="http:\/\/(localhost|127\.0\.0\.1):\d+\/widget\.js" data-widget-key="wk_[\w-]+" async><\/script>/);
       await first.stop();
       console.log(`first start ready in ${seconds.toFixed(1)} s`);
 
