@@ -62,26 +62,54 @@ export function createOpenAIChatProvider(opts: OpenAIOptions): ChatProvider {
           };
         }
         const stream = await client.chat.completions.create({ ...base, stream: true, stream_options: { include_usage: true } }, { signal: req.signal });
+        // The SDK's timeout stops at the response headers; a stream that stalls afterwards would hang
+        // the run forever. Abort when no chunk arrives for timeoutMs. (An aborted stream ends quietly
+        // in the SDK, so stalls, caller aborts and truncated streams are told apart below.)
+        let stalled = false;
+        let idle: ReturnType<typeof setTimeout> | undefined;
+        const arm = () => {
+          clearTimeout(idle);
+          idle = setTimeout(() => { stalled = true; stream.controller.abort(); }, opts.timeoutMs);
+        };
         let text = '';
         let usage = { promptTokens: 0, completionTokens: 0 };
+        let finished = false;
         const calls = new Map<number, { id: string; name: string; args: string }>();
-        for await (const chunk of stream) {
-          if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
-          const delta = chunk.choices[0]?.delta;
-          if (!delta) continue;
-          if (delta.content) {
-            text += delta.content;
-            req.onDelta(delta.content);
+        try {
+          arm();
+          for await (const chunk of stream) {
+            arm();
+            if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+            const choice = chunk.choices[0];
+            if (!choice) continue;
+            if (choice.finish_reason) finished = true;
+            const delta = choice.delta;
+            if (!delta) continue;
+            if (delta.content) {
+              text += delta.content;
+              req.onDelta(delta.content);
+            }
+            for (const tc of delta.tool_calls ?? []) {
+              const cur = calls.get(tc.index) ?? { id: '', name: '', args: '' };
+              if (tc.id) cur.id = tc.id;
+              // The name arrives whole (some servers repeat it on every chunk); only arguments are fragments.
+              if (tc.function?.name) cur.name = tc.function.name;
+              if (tc.function?.arguments) cur.args += tc.function.arguments;
+              calls.set(tc.index, cur);
+            }
           }
-          for (const tc of delta.tool_calls ?? []) {
-            const cur = calls.get(tc.index) ?? { id: '', name: '', args: '' };
-            if (tc.id) cur.id = tc.id;
-            if (tc.function?.name) cur.name += tc.function.name;
-            if (tc.function?.arguments) cur.args += tc.function.arguments;
-            calls.set(tc.index, cur);
-          }
+        } finally {
+          clearTimeout(idle);
         }
-        return { text, toolCalls: [...calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => ({ id: c.id, name: c.name, args: parseArgs(c.args) })), usage, model };
+        if (stalled) throw new LLMError('timeout', `the model stream stalled for ${opts.timeoutMs} ms`);
+        if (req.signal?.aborted) throw new LLMError('timeout', 'the model call was aborted');
+        if (!finished) throw new LLMError('bad_response', 'the stream ended before the model finished');
+        return {
+          text,
+          toolCalls: [...calls.entries()].sort(([a], [b]) => a - b).map(([index, c]) => ({ id: c.id || `call_${index}`, name: c.name, args: parseArgs(c.args) })),
+          usage,
+          model,
+        };
       } catch (err) {
         throw toLLMError(err);
       }
