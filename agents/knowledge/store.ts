@@ -75,15 +75,38 @@ export function toTsQuery(query: string): string | null {
   return terms.length ? terms.map((t) => `${t}:*`).join(' | ') : null;
 }
 
+/**
+ * Below this many chunks a tenant is searched exactly (its rows found by the tenant index, every
+ * distance computed): faster than walking the shared HNSW graph for a few matches, and full
+ * recall. Above it, HNSW with iterative scans. (bench/vector measures both.)
+ */
+export const EXACT_SEARCH_MAX_CHUNKS = 5000;
+
+/**
+ * One round trip before a vector search: turns on iterative HNSW scans for this transaction
+ * (filtered scans keep walking the graph until enough rows of *this* tenant are found) and tells
+ * whether the tenant is small enough to search exactly.
+ */
+export async function prepareVectorSearch(tx: Tx, tenantId: string): Promise<{ exact: boolean }> {
+  const [r] = await tx<{ n: number }[]>`
+    select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true),
+      (select coalesce(sum(chunk_count), 0)::int from knowledge_documents where tenant_id = ${tenantId}) as n`;
+  return { exact: r.n <= EXACT_SEARCH_MAX_CHUNKS };
+}
+
+/** ORDER BY for nearest chunks: `+ 0` makes the expression one the vector index cannot serve. */
+export function vectorOrderBy(tx: Tx, exact: boolean, vector: number[]) {
+  return exact ? tx`(embedding <=> ${toVector(vector)}::vector) + 0` : tx`embedding <=> ${toVector(vector)}::vector`;
+}
+
 export async function searchKnowledgeTx(tx: Tx, tenantId: string, vector: number[], query: string, k = 5, pool = 40): Promise<KnowledgeHit[]> {
-  // Filtered HNSW scans keep walking the graph until enough rows of *this* tenant are found.
-  await tx.unsafe(`set local hnsw.iterative_scan = relaxed_order; set local hnsw.ef_search = 100`);
+  const { exact } = await prepareVectorSearch(tx, tenantId);
   const tsq = toTsQuery(query);
   const rows = await tx<(KnowledgeHit & { vector_rank: number | null; text_rank: number | null; chunk_id: string; document_id: string })[]>`
     with v as (
       select id, dist, row_number() over (order by dist) as r from (
         select id, embedding <=> ${toVector(vector)}::vector as dist from knowledge_chunks
-        where tenant_id = ${tenantId} order by embedding <=> ${toVector(vector)}::vector limit ${pool}) s
+        where tenant_id = ${tenantId} order by ${vectorOrderBy(tx, exact, vector)} limit ${pool}) s
     ), t as (
       select id, row_number() over (order by rank desc) as r from (
         select id, ts_rank_cd(tsv, q) as rank from knowledge_chunks, to_tsquery('simple', ${tsq ?? ''}) q

@@ -3,7 +3,7 @@
 // filtered by contact, so an agent can never see another contact's memories.
 import type { Tx } from '../../hub/store/database';
 import type { EmbeddingProvider } from '../providers/types';
-import { toVector } from '../knowledge/store';
+import { toVector, vectorOrderBy } from '../knowledge/store';
 
 export interface Memory { id: string; kind: 'fact' | 'summary'; content: string; createdAt: string; similarity?: number }
 
@@ -28,11 +28,12 @@ export async function remember(tx: Tx, embeddings: EmbeddingProvider, input: { t
 }
 
 export async function recall(tx: Tx, contactId: string, vector: number[], k = 5): Promise<Memory[]> {
-  await tx.unsafe(`set local hnsw.iterative_scan = relaxed_order`);
+  // A contact has at most a few hundred memories: exact distances over its rows (found by the
+  // contact index) beat a filtered walk of the shared HNSW graph, with full recall.
   const rows = await tx<{ id: string; kind: 'fact' | 'summary'; content: string; created_at: Date; similarity: number }[]>`
     select id, kind, content, created_at, (1 - (embedding <=> ${toVector(vector)}::vector))::float8 as similarity
     from contact_memories where contact_id = ${contactId}
-    order by embedding <=> ${toVector(vector)}::vector limit ${k}`;
+    order by ${vectorOrderBy(tx, true, vector)} limit ${k}`;
   return rows.map((r) => ({ id: r.id, kind: r.kind, content: r.content, createdAt: r.created_at.toISOString(), similarity: r.similarity }));
 }
 
