@@ -7,7 +7,7 @@ import { verifyMetaSignature, signMisy, verifyMisySignature } from '../../hub/se
 import { verifyWebhook } from '../../sdk/src/verify';
 import { ROOT } from '../support/process';
 
-const FIXTURES = join(ROOT, '../shared/fixtures');
+const FIXTURES = join(ROOT, 'tests/fixtures');
 const manifest = JSON.parse(readFileSync(join(FIXTURES, 'signatures.json'), 'utf8')) as { app_secret: string; signatures: Record<string, string> };
 const cases = Object.entries(manifest.signatures).map(([file, sig]) => ({ file, sig, raw: readFileSync(join(FIXTURES, file)) }));
 

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { signMisy, verifyMetaSignature, verifyMisySignature } from '../../hub/security/signatures';
 import { ROOT } from '../support/process';
 
-const FIXTURES = resolve(ROOT, '../shared/fixtures');
+const FIXTURES = resolve(ROOT, 'tests/fixtures');
 const manifest = JSON.parse(readFileSync(resolve(FIXTURES, 'signatures.json'), 'utf8')) as {
   app_secret: string;
   signatures: Record<string, string>;

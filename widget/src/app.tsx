@@ -14,7 +14,8 @@ const ICON = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z';
 
 export function App({ session, t, events, control }: AppProps) {
   const info = session.info!;
-  const rt = session.connect();
+  // Once per mounted App: a detached App re-rendering must never open a socket with stale credentials.
+  const rt = useMemo(() => session.connect(), []);
   const [open, setOpen] = useState(false);
   const [messages, setMessages] = useState<Map<string, Message>>(new Map());
   const [drafts, setDrafts] = useState<Map<string, string>>(new Map());
@@ -79,7 +80,9 @@ export function App({ session, t, events, control }: AppProps) {
       who: m.direction === 'in' ? t.you : m.sender.type === 'agent' ? (m.sender.name ?? t.bot) : (m.sender.name ?? t.team),
       state: m.direction === 'in' ? 'sent' : undefined,
     }));
-    for (const p of pending) out.push({ key: p.clientId, seq: Infinity, at: '', mine: true, who: t.you, text: p.text, state: 'sending' });
+    // The hub's broadcast of a send can arrive before its ack: never show both.
+    const stored = new Set([...messages.values()].map((m) => m.clientId).filter(Boolean));
+    for (const p of pending) if (!stored.has(p.clientId)) out.push({ key: p.clientId, seq: Infinity, at: '', mine: true, who: t.you, text: p.text, state: 'sending' });
     for (const f of failed) out.push({ key: f.clientId, seq: Infinity, at: '', mine: true, who: t.you, text: f.text, state: 'failed' });
     for (const [id, d] of drafts) out.push({ key: id, seq: Infinity, at: '', mine: false, who: t.bot, text: d });
     return out;

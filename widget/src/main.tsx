@@ -37,6 +37,7 @@ if (!script || !widgetKey) {
   host.setAttribute('style', 'all:initial;position:fixed;width:0;height:0;z-index:2147483000');
   const shadow = host.attachShadow({ mode: 'open' });
   let wantOpen = false;
+  let mounted: HTMLElement | undefined;
 
   const mount = async () => {
     const info = await session.start();
@@ -44,6 +45,8 @@ if (!script || !widgetKey) {
     const style = document.createElement('style');
     style.textContent = css(info.channel.theme.color ?? '#4f46e5', info.channel.theme.position ?? 'right');
     const container = document.createElement('div');
+    if (mounted) render(null, mounted); // unmount the previous visitor's UI: its listeners and socket go with it
+    mounted = container;
     shadow.replaceChildren(style, container);
     render(<App key={info.contactId} session={session} t={STRINGS[locale]} events={events} control={control} />, container);
     if (wantOpen) control.setOpen?.(true);
