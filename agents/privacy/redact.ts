@@ -1,9 +1,52 @@
-// TEMPORARY minimal shim so the hub runs while the full redaction module is written (same API).
-export type PiiKind = 'email' | 'phone' | 'card' | 'iban' | 'national_id' | 'address' | 'url_token' | 'name' | 'ip';
+// Removes personal data before anything leaves a tenant (the anonymized global store): e-mails,
+// phone numbers, payment cards (Luhn-checked), IBANs (mod-97), national IDs, street addresses,
+// URLs carrying tokens or personal parameters, IP addresses, and the names of the people in the
+// conversation. What redaction leaves meaningless is flagged so the caller drops it.
+import { fold, contentTerms } from '../text';
+import { PATTERNS, type PiiKind } from './patterns';
+
+export type { PiiKind } from './patterns';
 export interface RedactOptions { names?: string[] }
 export interface Redaction { text: string; found: Array<{ kind: PiiKind; count: number }>; meaningful: boolean }
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Matches a word regardless of accents: "Lucia" finds "Lucía". */
+const accentInsensitive = (w: string) => [...fold(w)].map((ch) => {
+  const map: Record<string, string> = { a: '[aáàäâ]', e: '[eéèëê]', i: '[iíìïî]', o: '[oóòöô]', u: '[uúùüû]', n: '[nñ]', c: '[cç]' };
+  return map[ch] ?? escape(ch);
+}).join('');
+
+function namePatterns(names: string[]): RegExp[] {
+  const parts = new Set<string>();
+  for (const n of names) {
+    const clean = n.trim();
+    if (clean.length < 2) continue;
+    parts.add(clean);
+    // First or last name alone also identifies the person.
+    for (const p of clean.split(/\s+/)) if (p.replace(/\W/g, '').length >= 3) parts.add(p);
+  }
+  // Longest first, so "Ana Gómez" becomes one [name], not "[name] [name]".
+  return [...parts].sort((a, b) => b.length - a.length).map((p) => new RegExp(`(?<![\\p{L}\\p{N}])${p.split(/\s+/).map(accentInsensitive).join('\\s+')}(?![\\p{L}\\p{N}])`, 'giu'));
+}
+
 export function redact(text: string, opts: RedactOptions = {}): Redaction {
-  let out = text.replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '[email]');
-  for (const n of opts.names ?? []) for (const part of n.split(/\s+/).filter((p) => p.length > 1)) out = out.replace(new RegExp(part, 'gi'), '[name]');
-  return { text: out, found: [], meaningful: out.split(/\W+/).filter((w) => w.length > 2).length >= 3 };
+  const counts = new Map<PiiKind, number>();
+  const bump = (k: PiiKind) => counts.set(k, (counts.get(k) ?? 0) + 1);
+  let out = text;
+  for (const p of PATTERNS) {
+    out = out.replace(p.re, (m) => {
+      if (p.validPrefix) {
+        const n = p.validPrefix(m);
+        if (!n) return m;
+        bump(p.kind);
+        return p.placeholder + m.slice(n);
+      }
+      if (p.valid && !p.valid(m)) return m;
+      bump(p.kind);
+      return p.placeholder;
+    });
+  }
+  for (const re of namePatterns(opts.names ?? [])) out = out.replace(re, () => { bump('name'); return '[name]'; });
+  const words = contentTerms(out.replace(/\[(?:email|phone|card|iban|id|address|url|name|ip)\]/g, ' '));
+  return { text: out, found: [...counts].map(([kind, count]) => ({ kind, count })), meaningful: words.length >= 3 };
 }
