@@ -45,6 +45,8 @@ describe('widget on another origin ↔ operator console', () => {
     // Appears in the console without any reload, marked as waiting for a human (no agent here).
     const item = operator.locator('.item', { hasText: 'Hello, is my order 1042 on its way?' });
     await item.waitFor({ timeout: 10_000 });
+    await item.getByText('Waiting').waitFor(); // no agent on this tenant: it waits for a human
+    await until(async () => (await operator.title()) === '(1) Misy console', 5000, 'the title to count the waiting conversation');
     await item.click();
     await operator.locator('.msgs').getByText('Hello, is my order 1042 on its way?').waitFor();
     await operator.getByRole('button', { name: 'Take over' }).click();
@@ -54,7 +56,6 @@ describe('widget on another origin ↔ operator console', () => {
     await operator.locator('.msgs').getByText('it left our warehouse this morning').waitFor();
 
     await visitor.getByText('Hi! Yes — it left our warehouse this morning.').waitFor({ timeout: 10_000 });
-    await until(() => true);
     await screenshot(visitor, 'widget');
     await screenshot(operator, 'console');
 

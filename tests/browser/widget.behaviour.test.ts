@@ -55,6 +55,11 @@ describe('widget in Chromium', () => {
     expect(styles.color).toBe('rgb(255, 255, 255)'); // the host says red !important for every button
     expect(styles.font).not.toBe('40px');
     expect(styles.hostBorder).toBe('0px');
+    // Keyboard: opening focuses the composer; Escape closes and the bubble says so.
+    expect(await page.evaluate(() => document.querySelector('misy-chat')!.shadowRoot!.activeElement?.tagName)).toBe('TEXTAREA');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Open chat' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Open chat' }).getAttribute('aria-expanded')).toBe('false');
     const deltas: number[] = [];
     page.on('websocket', (ws) => ws.on('framereceived', (f) => { if (String(f.payload).includes('message:delta')) deltas.push(Date.now()); }));
     await page.reload(); // so the listener sees the socket from its start
