@@ -18,7 +18,7 @@ import { createApp } from './http/app';
 import { attachRealtime } from './realtime/server';
 import { startWorker, type Worker } from './jobs/worker';
 import { jobHandlers, type ExtraHandlers } from './jobs/handlers';
-import { enqueueJob } from './jobs/queue';
+import { scheduleRetention as scheduleRetentionSweep } from './domain/privacy';
 import { ensureDemoTenant, type DemoCredentials, type SeedKnowledge } from './seed/demo';
 import { registerStaticRoutes, ensureAssets } from './http/static';
 import { agentJobHandlers, seedDemoKnowledge } from './agents';
@@ -127,6 +127,5 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
 }
 
 async function scheduleRetention(ctx: HubContext): Promise<void> {
-  const hour = new Date(ctx.now()).toISOString().slice(0, 13);
-  await enqueueJob(ctx.sql, { tenantId: null, kind: 'retention.sweep', idempotencyKey: `retention:${hour}` }).catch(() => {});
+  await scheduleRetentionSweep(ctx.sql, new Date(ctx.now())).catch((err) => ctx.log.warn({ err: String(err) }, 'retention sweep not scheduled'));
 }

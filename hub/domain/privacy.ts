@@ -6,6 +6,7 @@ import { withTenant } from '../store/tenant';
 import { getContact, toContact, consentHistory, contactChannels } from './contacts';
 import { listMessages } from './messages';
 import { appendAudit } from '../security/audit';
+import { enqueueJob } from '../jobs/queue';
 
 export async function exportContact(tx: Tx, contactId: string) {
   const contact = await getContact(tx, contactId);
@@ -31,10 +32,18 @@ export async function eraseContact(sql: Sql, tenantId: string, contactId: string
   await withTenant(sql, tenantId, (tx) => getContact(tx, contactId)); // 404 unless it is this tenant's
   await sql.begin(async (tx) => {
     const convs = (await tx<{ id: string }[]>`select id from conversations where tenant_id = ${tenantId} and contact_id = ${contactId}`).map((r) => r.id);
-    await tx`delete from messages where tenant_id = ${tenantId} and conversation_id = any(${convs}::uuid[])`;
-    // Pending side effects may carry message text (webhooks, agent runs): drop those not yet done too.
-    await tx`delete from jobs where tenant_id = ${tenantId} and (payload->>'conversationId' = any(${convs}::text[])
-             or payload#>>'{event,data,message,conversationId}' = any(${convs}::text[]) or payload->>'contactId' = ${contactId})`;
+    const messageIds = (await tx<{ id: string }[]>`delete from messages where tenant_id = ${tenantId} and conversation_id = any(${convs}::uuid[]) returning id`).map((r) => r.id);
+    // Jobs may carry personal data in their payload, done or not: webhook events embed whole
+    // messages (text) and conversations (contactName, lastMessageText), agent runs carry ids that
+    // lead back here. Any job of this tenant that names the contact or one of its conversations goes.
+    await tx`delete from jobs where tenant_id = ${tenantId} and (
+               payload->>'conversationId' = any(${convs}::text[])
+            or payload->>'contactId' = ${contactId}
+            or payload->>'messageId' = any(${messageIds}::text[])
+            or payload#>>'{event,data,message,conversationId}' = any(${convs}::text[])
+            or payload#>>'{event,data,conversation,id}' = any(${convs}::text[])
+            or payload#>>'{event,data,conversation,contactId}' = ${contactId}
+            or payload#>>'{event,data,contact,id}' = ${contactId})`;
     await tx`update conversations set meta = '{}'::jsonb where tenant_id = ${tenantId} and contact_id = ${contactId}`;
     await tx`delete from contact_memories where tenant_id = ${tenantId} and contact_id = ${contactId}`;
     await tx`delete from contact_identities where tenant_id = ${tenantId} and contact_id = ${contactId}`;
@@ -45,7 +54,15 @@ export async function eraseContact(sql: Sql, tenantId: string, contactId: string
   await withTenant(sql, tenantId, (tx) => appendAudit(tx, { tenantId, ...actor, action: 'contact.erased', targetType: 'contact', targetId: contactId }));
 }
 
-/** Retention: delete messages older than the tenant's retentionDays. Run by a scheduled job. */
+/** Done jobs of any tenant are kept this long for debugging, then pruned: they may hold message text. */
+export const FINISHED_JOB_KEEP_DAYS = 7;
+
+/**
+ * Retention: delete messages older than the tenant's retentionDays, and finished jobs (webhook
+ * deliveries embed message text and contact names) older than the same limit; done jobs of every
+ * tenant go after FINISHED_JOB_KEEP_DAYS. Dead jobs stay visible until the tenant's retention.
+ * Run by the scheduled `retention.sweep` job. Returns the number of messages deleted.
+ */
 export async function applyRetention(sql: Sql): Promise<number> {
   const rows = await sql<{ n: number }[]>`
     with doomed as (
@@ -54,5 +71,16 @@ export async function applyRetention(sql: Sql): Promise<number> {
         and m.created_at < now() - make_interval(days => (t.settings->>'retentionDays')::int)
       returning 1)
     select count(*)::int as n from doomed`;
+  await sql`
+    delete from jobs j using tenants t
+    where j.tenant_id = t.id and j.status in ('done', 'dead') and (t.settings->>'retentionDays') is not null
+      and j.created_at < now() - make_interval(days => (t.settings->>'retentionDays')::int)`;
+  await sql`delete from jobs where status = 'done' and coalesce(finished_at, created_at) < now() - make_interval(days => ${FINISHED_JOB_KEEP_DAYS})`;
   return rows[0]?.n ?? 0;
+}
+
+/** Enqueues the retention sweep for the hour of `now`; the idempotency key makes it once per hour across replicas. */
+export async function scheduleRetention(sql: Sql, now: Date): Promise<number | null> {
+  const hour = now.toISOString().slice(0, 13);
+  return enqueueJob(sql, { tenantId: null, kind: 'retention.sweep', idempotencyKey: `retention:${hour}` });
 }

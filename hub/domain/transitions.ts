@@ -35,6 +35,16 @@ export function assignConversation(ctx: HubContext, actor: Actor, id: string, op
   });
 }
 
+/**
+ * Audit rows outlive erasure, so a handoff reason is recorded as a code, never as the caller's free
+ * text (which may name the contact). Known codes pass through; anything else becomes 'other'.
+ */
+export const HANDOFF_REASON_CODES = ['operator_request', 'tool_call', 'explicit_request', 'low_confidence', 'negative_sentiment', 'repeated_failure', 'turn_limit', 'keyword'] as const;
+export function handoffReasonCode(reason: string | undefined): string | undefined {
+  if (reason === undefined || reason === '') return undefined;
+  return (HANDOFF_REASON_CODES as readonly string[]).includes(reason) ? reason : 'other';
+}
+
 /** to 'human': the bot is muted until someone hands back. to 'bot': the agent answers again. */
 export function handoffConversation(ctx: HubContext, actor: Actor, id: string, to: 'human' | 'bot', reason?: string) {
   return transition(ctx, actor, id, async (tx, c) => {
@@ -44,7 +54,7 @@ export function handoffConversation(ctx: HubContext, actor: Actor, id: string, t
       ? { status: takeOver ? ('open' as const) : ('pending' as const), assigneeId: takeOver ?? c.assigneeId }
       : { status: 'bot' as const, assigneeId: null, botFailures: 0 };
     await tx`update conversations set meta = meta - 'pendingReason' where id = ${id}`;
-    return { conversation: await updateConversation(tx, id, patch), action: to === 'human' ? 'conversation.handoff_to_human' : 'conversation.handback_to_bot', data: reason ? { reason } : {} };
+    return { conversation: await updateConversation(tx, id, patch), action: to === 'human' ? 'conversation.handoff_to_human' : 'conversation.handback_to_bot', data: reason ? { reason: handoffReasonCode(reason) } : {} };
   });
 }
 
