@@ -78,21 +78,24 @@ export interface ListFilter {
   limit: number;
 }
 
-type Cursor = { t: string; id: string };
+// The cursor carries the activity time as integer microseconds since the epoch, computed by
+// Postgres: a JS Date keeps only milliseconds, and rows created in one transaction share a
+// microsecond timestamp that a millisecond cursor would round below, silently skipping them.
+type Cursor = { us: string; id: string };
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 function decodeCursor(s: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-    if (typeof c.t === 'string' && typeof c.id === 'string' && !Number.isNaN(Date.parse(c.t)) && /^[0-9a-f-]{36}$/.test(c.id)) return c;
+    if (typeof c.us === 'string' && /^-?\d{1,18}$/.test(c.us) && typeof c.id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(c.id)) return c;
   } catch { /* fall through */ }
   throw new AppError('invalid_request', 'cursor is not valid');
 }
 
-/** Newest activity first; keyset pagination on (activity, id). */
+/** Newest activity first; keyset pagination on (activity, id), exact to the microsecond. */
 export async function listConversations(tx: Tx, f: ListFilter) {
   const cursor = f.cursor ? decodeCursor(f.cursor) : null;
-  const rows = await tx<(ConversationRow & { activity: Date })[]>`
-    select * from (
+  const rows = await tx<(ConversationRow & { activity_us: string })[]>`
+    select x.*, a.activity_us::text as activity_us from (
       ${SELECT(tx)}
       where true
         ${f.status ? tx`and c.status = ${f.status}` : tx``}
@@ -100,15 +103,15 @@ export async function listConversations(tx: Tx, f: ListFilter) {
         ${f.assigneeId ? tx`and c.assignee_id = ${f.assigneeId}` : tx``}
         ${f.contactId ? tx`and c.contact_id = ${f.contactId}` : tx``}
     ) x
-    cross join lateral (select coalesce(x.last_message_at, x.created_at) as activity) a
-    ${cursor ? tx`where (a.activity, x.id) < (${new Date(cursor.t)}, ${cursor.id}::uuid)` : tx``}
-    order by a.activity desc, x.id desc
+    cross join lateral (select (extract(epoch from coalesce(x.last_message_at, x.created_at)) * 1000000)::bigint as activity_us) a
+    ${cursor ? tx`where (a.activity_us, x.id) < (${cursor.us}::bigint, ${cursor.id}::uuid)` : tx``}
+    order by a.activity_us desc, x.id desc
     limit ${f.limit + 1}`;
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return {
     data: page.map(toConversation),
-    nextCursor: rows.length > f.limit && last ? encodeCursor({ t: last.activity.toISOString(), id: last.id }) : null,
+    nextCursor: rows.length > f.limit && last ? encodeCursor({ us: last.activity_us, id: last.id }) : null,
   };
 }
 
