@@ -5,7 +5,7 @@ import { startTestHub, createTenantViaApi, type TestHub } from '../support/hub';
 import { withTenant } from '../../hub/store/tenant';
 
 let hub: TestHub;
-type T = Awaited<ReturnType<typeof createTenantViaApi>> & { channelId: string; conversationId: string; contactId: string; webhookId: string; keyId: string; jobId: number; agentId?: string; documentId?: string };
+type T = Awaited<ReturnType<typeof createTenantViaApi>> & { channelId: string; conversationId: string; contactId: string; webhookId: string; keyId: string; jobId: number; agentId: string; documentId: string };
 let A: T;
 let B: T;
 
@@ -19,8 +19,16 @@ async function setup(slug: string): Promise<T> {
   expect(wh.status).toBe(201);
   const key = await hub.api('/v1/api-keys', { token: t.apiKey, body: { name: 'second', scopes: ['conversations'] } });
   expect(key.status).toBe(201);
-  const [job] = await withTenant(hub.ctx.sql, t.tenantId, (tx) => tx<{ id: number }[]>`select id from jobs order by id limit 1`);
-  return { ...t, channelId: ch.body.id, conversationId: conv.body.conversation.id, contactId: conv.body.conversation.contactId, webhookId: wh.body.id, keyId: key.body.id, jobId: job.id };
+  const agent = await hub.api('/v1/agents', { token: t.apiKey, body: { name: `Agent ${slug}` } });
+  expect(agent.status).toBe(201);
+  const doc = await hub.api('/v1/knowledge', { token: t.apiKey, body: { title: `Doc ${slug}`, content: `# Returns\n\n${slug} accepts returns within 30 days.`, format: 'markdown' } });
+  expect(doc.status).toBe(201);
+  // A dead job, so that POST /v1/jobs/{id}/retry would succeed for its own tenant (it is 404 for any live job).
+  const [job] = await hub.ctx.sql<{ id: number }[]>`
+    insert into jobs (tenant_id, kind, status, attempts, max_attempts, last_error, finished_at)
+    values (${t.tenantId}, 'isolation.probe', 'dead', 1, 1, 'dead on purpose', now()) returning id`;
+  return { ...t, channelId: ch.body.id, conversationId: conv.body.conversation.id, contactId: conv.body.conversation.contactId, webhookId: wh.body.id, keyId: key.body.id,
+    jobId: job.id, agentId: agent.body.id, documentId: doc.body.id };
 }
 
 beforeAll(async () => {
@@ -97,7 +105,7 @@ describe('API: every route with A credentials answers 404 for B ids', () => {
       expect(Object.keys(bodies), `add a body for ${r}`).toContain(r);
       const [method, path] = r.split(' ');
       const id = idOf(path, B);
-      if (id === undefined) continue; // resource kind not created in this tenant setup
+      expect(id, `no B resource for ${r}: create one in setup`).toBeDefined();
       for (const token of [A.apiKey, A.accessToken]) {
         const res = await hub.api(path.replace('{id}', String(id)), { method, token, body: bodies[r] });
         expect(res.status, `${r} with A's credentials on B's id`).toBe(404);
@@ -111,6 +119,28 @@ describe('API: every route with A credentials answers 404 for B ids', () => {
     expect(ch.body.name).toBe('Backend');
     const contact = await hub.api(`/v1/contacts/${B.contactId}`, { token: B.apiKey });
     expect(contact.body.name).toBe('Customer bravo');
+    expect((await hub.api(`/v1/agents/${B.agentId}`, { token: B.apiKey })).body.name).toBe('Agent bravo');
+    expect((await hub.api(`/v1/knowledge/${B.documentId}`, { token: B.apiKey })).status).toBe(200);
+    // The retry route does work for B's own dead job: A's 404 above came from the tenant boundary.
+    const dead = await hub.api('/v1/jobs?status=dead', { token: B.apiKey });
+    expect(dead.body.data.map((j: { id: number }) => j.id)).toContain(B.jobId);
+    expect((await hub.api(`/v1/jobs/${B.jobId}/retry`, { method: 'POST', token: B.apiKey, body: {} })).status).toBe(200);
+  });
+
+  it("bodies naming B's ids are 404 too", async () => {
+    const start = (channelId: string, contact: Record<string, string>) =>
+      hub.api('/v1/conversations', { token: A.apiKey, body: { channelId, contact, text: 'injected' } });
+    for (const [what, res] of [
+      ["B's channel", await start(B.channelId, { externalId: 'x-1' })],
+      ["B's contact on A's channel", await start(A.channelId, { id: B.contactId })],
+      ["B's operator as assignee", await hub.api(`/v1/conversations/${A.conversationId}/assign`, { token: A.apiKey, body: { operatorId: B.operatorId } })],
+    ] as const) {
+      expect(res.status, what).toBe(404);
+      expect(res.body.error.code, what).toBe('not_found');
+    }
+    const convs = await hub.api('/v1/conversations', { token: B.apiKey });
+    expect(convs.body.data.map((c: { id: string }) => c.id)).toEqual([B.conversationId]);
+    expect((await hub.api(`/v1/conversations/${A.conversationId}`, { token: A.apiKey })).body.assigneeId).not.toBe(B.operatorId);
   });
 
   it('lists never include the other tenant', async () => {
@@ -124,6 +154,21 @@ describe('API: every route with A credentials answers 404 for B ids', () => {
 });
 
 describe('SQL: withTenant(A) cannot see, change or delete B rows (row-level security)', () => {
+  it('every public table with a tenant_id column has RLS enabled and a policy', async () => {
+    const rows = await hub.ctx.sql<{ table: string; rls: boolean; forced: boolean; policies: number }[]>`
+      select c.relname as table, c.relrowsecurity as rls, c.relforcerowsecurity as forced,
+             (select count(*)::int from pg_policies p where p.schemaname = 'public' and p.tablename = c.relname) as policies
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind in ('r', 'p')
+        and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
+      order by 1`;
+    expect(rows.length).toBeGreaterThanOrEqual(15);
+    for (const r of rows) {
+      expect(r.rls, `${r.table}: row level security is off`).toBe(true);
+      expect(r.policies, `${r.table}: no RLS policy`).toBeGreaterThan(0);
+    }
+  });
+
   const tables = ['tenants', 'operators', 'api_keys', 'refresh_tokens', 'channels', 'contacts', 'contact_identities', 'consents', 'conversations', 'messages', 'jobs', 'audit_log', 'webhooks', 'agents', 'knowledge_documents', 'knowledge_chunks', 'contact_memories', 'llm_usage'];
 
   it('sees only its own rows in every tenant table', async () => {
