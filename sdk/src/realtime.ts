@@ -69,7 +69,10 @@ export class MisyRealtime {
     const token = opts.token;
     this.socket = io(opts.url.replace(/\/$/, '') + opts.namespace, {
       auth: (cb) => { void Promise.resolve(typeof token === 'function' ? token() : token).then((t) => cb({ token: t })); },
+      // WebSocket first; when it cannot open (a proxy that strips Upgrade), fall back to long-polling
+      // instead of retrying the same failing transport forever.
       transports: ['websocket', 'polling'],
+      tryAllTransports: true,
       ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
       reconnectionDelayMax: 5_000,
     });
