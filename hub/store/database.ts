@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config';
 import { servePGlite } from './pglite-server';
+import { openPools } from './pools';
 
 export type Sql = postgres.Sql<Record<string, never>>;
 export type Tx = postgres.TransactionSql<Record<string, never>>;
@@ -26,7 +27,10 @@ const clientOptions = {
 
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>): Promise<Database> {
   if (config.databaseUrl) {
-    const sql = postgres(config.databaseUrl, { ...clientOptions, max: config.databasePoolSize }) as unknown as Sql;
+    const sql = openPools(config.databaseUrl, clientOptions, {
+      transactions: config.databasePoolSize,
+      statements: Math.max(2, Math.ceil(config.databasePoolSize / 4)),
+    });
     await assertPgvector(sql);
     return { sql, embedded: false, close: () => sql.end({ timeout: 5 }) };
   }
@@ -41,8 +45,8 @@ export async function openEmbedded(dir: string): Promise<Database> {
   const releaseLock = lockDataDir(dir);
   const db = await PGlite.create({ dataDir: dir, extensions: { vector } });
   const server = await servePGlite(db);
-  // One connection is enough: PGlite runs one statement at a time anyway.
-  const sql = postgres({ ...clientOptions, host: '127.0.0.1', port: server.port, database: 'postgres', username: 'postgres', max: 1 }) as unknown as Sql;
+  // One connection per pool is enough: PGlite runs one statement at a time anyway.
+  const sql = openPools(undefined, { ...clientOptions, host: '127.0.0.1', port: server.port, database: 'postgres', username: 'postgres' }, { statements: 1, transactions: 1 });
   return {
     sql,
     embedded: true,
