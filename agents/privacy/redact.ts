@@ -4,6 +4,8 @@
 // conversation. What redaction leaves meaningless is flagged so the caller drops it.
 import { fold, contentTerms } from '../text';
 import { PATTERNS, type PiiKind } from './patterns';
+import { redactPhones, isReference } from './phones';
+import { introducedNames } from './names';
 
 export type { PiiKind } from './patterns';
 export interface RedactOptions { names?: string[] }
@@ -32,9 +34,14 @@ function namePatterns(names: string[]): RegExp[] {
 export function redact(text: string, opts: RedactOptions = {}): Redaction {
   const counts = new Map<PiiKind, number>();
   const bump = (k: PiiKind) => counts.set(k, (counts.get(k) ?? 0) + 1);
+  // Names the writer introduced are found before anything is replaced, while the phrase is intact.
+  const names = [...(opts.names ?? []), ...introducedNames(text)];
   let out = text;
   for (const p of PATTERNS) {
-    out = out.replace(p.re, (m) => {
+    out = out.replace(p.re, (m: string, ...rest: unknown[]) => {
+      const at = rest.find((x): x is number => typeof x === 'number')!;
+      // "+" is unambiguous; "0044…" could be an invoice number ("Factura 001-002-…").
+      if (p.kind === 'phone' && !m.startsWith('+') && isReference(out, at, at + m.length)) return m;
       if (p.validPrefix) {
         const n = p.validPrefix(m);
         if (!n) return m;
@@ -46,7 +53,10 @@ export function redact(text: string, opts: RedactOptions = {}): Redaction {
       return p.placeholder;
     });
   }
-  for (const re of namePatterns(opts.names ?? [])) out = out.replace(re, () => { bump('name'); return '[name]'; });
+  const phones = redactPhones(out);
+  out = phones.text;
+  for (let i = 0; i < phones.count; i++) bump('phone');
+  for (const re of namePatterns(names)) out = out.replace(re, () => { bump('name'); return '[name]'; });
   const words = contentTerms(out.replace(/\[(?:email|phone|card|iban|id|address|url|name|ip)\]/g, ' '));
   return { text: out, found: [...counts].map(([kind, count]) => ({ kind, count })), meaningful: words.length >= 3 };
 }

@@ -4,32 +4,47 @@
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../agents/privacy/redact';
 import { luhn, ibanValid } from '../../agents/privacy/patterns';
-import { PII_CORPUS, CLEAN_CORPUS } from './fixtures/pii';
+import { PII_CORPUS, CLEAN_CORPUS, type PiiLine } from './fixtures/pii';
+import { HELDOUT_PII, HELDOUT_CLEAN } from './fixtures/pii-heldout';
 import { fold } from '../../agents/text';
 
 const digitsOf = (s: string) => s.replace(/\D/g, '');
 
+const leaksOf = (corpus: PiiLine[]) => {
+  const leaks: string[] = [];
+  for (const line of corpus) {
+    const out = redact(line.text, { names: line.names });
+    for (const pii of line.pii) {
+      const d = digitsOf(pii);
+      const leakedText = fold(out.text).includes(fold(pii));
+      // Numbers must not survive in any spacing either: "4111111111111111" is the same card.
+      const leakedDigits = d.length >= 6 && digitsOf(out.text).includes(d);
+      if (leakedText || leakedDigits) leaks.push(`${pii}  ←  ${out.text}`);
+    }
+  }
+  return leaks;
+};
+const changedOf = (corpus: string[]) => corpus.map((t) => [t, redact(t).text]).filter(([a, b]) => a !== b);
+
 describe('redaction', () => {
   it(`leaks nothing from a ${PII_CORPUS.length}-line PII corpus`, () => {
     expect(PII_CORPUS.length).toBeGreaterThanOrEqual(200);
-    const leaks: string[] = [];
-    for (const line of PII_CORPUS) {
-      const out = redact(line.text, { names: line.names });
-      for (const pii of line.pii) {
-        const d = digitsOf(pii);
-        const leakedText = fold(out.text).includes(fold(pii));
-        // Numbers must not survive in any spacing either: "4111111111111111" is the same card.
-        const leakedDigits = d.length >= 6 && digitsOf(out.text).includes(d);
-        if (leakedText || leakedDigits) leaks.push(`${pii}  ←  ${out.text}`);
-      }
-    }
-    expect(leaks).toEqual([]);
+    expect(leaksOf(PII_CORPUS)).toEqual([]);
   });
 
   it(`keeps ${CLEAN_CORPUS.length} lines of ordinary text unchanged`, () => {
     expect(CLEAN_CORPUS.length).toBeGreaterThanOrEqual(80);
-    const changed = CLEAN_CORPUS.map((t) => [t, redact(t).text]).filter(([a, b]) => a !== b);
-    expect(changed).toEqual([]);
+    expect(changedOf(CLEAN_CORPUS)).toEqual([]);
+  });
+
+  // The held-out corpus was written apart from the patterns: it is the check that they generalize.
+  it(`leaks nothing from the ${HELDOUT_PII.length}-line held-out PII corpus`, () => {
+    expect(HELDOUT_PII.length + HELDOUT_CLEAN.length).toBeGreaterThanOrEqual(100);
+    expect(leaksOf(HELDOUT_PII)).toEqual([]);
+  });
+
+  it(`keeps the ${HELDOUT_CLEAN.length} held-out lines of ordinary text unchanged`, () => {
+    expect(changedOf(HELDOUT_CLEAN)).toEqual([]);
   });
 
   it('validates card numbers with Luhn and IBANs with mod-97', () => {
