@@ -5,6 +5,7 @@ import type { Database, Sql } from './store/database';
 import type { SecretBox } from './security/secret-box';
 import type { TokenService } from './auth/tokens';
 import type { RateLimiter } from './security/rate-limit';
+import type { ReplayGuard } from './security/replay-guard';
 import type { Bus } from './bus';
 import type { Metrics } from './metrics';
 
@@ -16,6 +17,8 @@ export interface HubContext {
   box: SecretBox;
   tokens: TokenService;
   limiter: RateLimiter;
+  /** Remembers accepted ingress signatures so a signed request cannot be replayed. */
+  replay: ReplayGuard;
   bus: Bus;
   metrics: Metrics;
   /** Wakes this process's job worker right after a commit that enqueued work. */

@@ -12,6 +12,7 @@ import { migrate } from './store/migrate';
 import { createSecretBox } from './security/secret-box';
 import { createTokenService } from './auth/tokens';
 import { createRateLimiter } from './security/rate-limit';
+import { createDbReplayGuard, createRedisReplayGuard } from './security/replay-guard';
 import { createLocalBus } from './bus';
 import { createMetrics } from './metrics';
 import { createApp } from './http/app';
@@ -72,6 +73,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     box: createSecretBox(config.secret, config.previousSecrets),
     tokens: createTokenService(config.secret, config.previousSecrets, opts.now),
     limiter: createRateLimiter({ redis, limits: config.rateLimits }),
+    replay: redis ? createRedisReplayGuard(redis) : createDbReplayGuard(db.sql),
     bus: createLocalBus(),
     metrics,
     wakeJobs: () => worker?.wake(),

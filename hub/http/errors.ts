@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   invalid_json: 400,
   unauthorized: 401,
   invalid_signature: 401,
+  replayed: 401,
   forbidden: 403,
   origin_not_allowed: 403,
   not_found: 404,

@@ -20,6 +20,8 @@ beforeAll(async () => {
 afterAll(() => hub?.stop());
 
 const body = JSON.stringify({ type: 'message', id: 'ext-1', from: { id: 'cust-1', name: 'Carla' }, text: 'I need help' });
+/** The replay guard records each accepted signature; compare everything else. */
+const withoutReplayRecords = (counts: Record<string, number>) => { const { ingress_signatures: _, ...rest } = counts; return rest; };
 const nowS = () => Math.floor(Date.now() / 1000);
 const post = (path: string, raw: string, headers: Record<string, string>) => hub.api(path, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', ...headers } });
 
@@ -46,14 +48,45 @@ describe('POST /webhooks/api/{channelId}', () => {
     expect((await post('/webhooks/api/not-a-uuid', body, signMisy(secret, body, nowS()))).status).toBe(401);
   });
 
-  it('a valid signature is accepted once; a retry of the same id is a duplicate', async () => {
+  it('a valid signature is accepted once; a re-signed retry of the same id is a duplicate', async () => {
     const first = await post(`/webhooks/api/${channelId}`, body, signMisy(secret, body, nowS()));
     expect(first.status).toBe(202);
-    const before = await rowCounts(hub.ctx.sql);
-    const again = await post(`/webhooks/api/${channelId}`, body, signMisy(secret, body, nowS()));
-    expect(again.status).toBe(200);
+    const before = withoutReplayRecords(await rowCounts(hub.ctx.sql));
+    const again = await post(`/webhooks/api/${channelId}`, body, signMisy(secret, body, nowS() - 30));
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body).toMatchObject({ status: 'duplicate', messageId: first.body.messageId });
+    expect(withoutReplayRecords(await rowCounts(hub.ctx.sql))).toEqual(before);
+  });
+
+  it('the same still-fresh signed request sent twice is a replay: 401 replayed, nothing stored', async () => {
+    const raw = JSON.stringify({ type: 'message', id: 'ext-replay', from: { id: 'cust-2' }, text: 'pay me' });
+    const headers = signMisy(secret, raw, nowS());
+    expect((await post(`/webhooks/api/${channelId}`, raw, headers)).status).toBe(202);
+    const before = await rowCounts(hub.ctx.sql);
+    const replay = await post(`/webhooks/api/${channelId}`, raw, headers);
+    expect(replay.status).toBe(401);
+    expect(replay.body.error.code).toBe('replayed');
     expect(await rowCounts(hub.ctx.sql)).toEqual(before);
+  });
+
+  it('replays are refused across two hubs sharing Redis', async () => {
+    const redisEnv = { REDIS_URL: 'redis://127.0.0.1:6379' };
+    const a = await startTestHub(redisEnv);
+    const b = await startTestHub(redisEnv);
+    try {
+      // Same channel on both: the signature a saw must be refused by b, whose database differs.
+      const ta = await createTenantViaApi(a);
+      const ch = await a.api('/v1/channels', { token: ta.apiKey, body: { type: 'api', name: 'Backend', config: {} } });
+      const raw = JSON.stringify({ type: 'message', id: `r-${Date.now()}`, from: { id: 'c' }, text: 'once' });
+      const headers = { 'content-type': 'application/json', ...signMisy(ch.body.generatedSecrets.secret, raw, nowS()) };
+      expect((await a.api(`/webhooks/api/${ch.body.id}`, { method: 'POST', body: raw, headers })).status).toBe(202);
+      expect((await a.api(`/webhooks/api/${ch.body.id}`, { method: 'POST', body: raw, headers })).body.error.code).toBe('replayed');
+      // b shares Redis: a claim for the same channel and signature is not first.
+      expect((await b.ctx.replay.claim(ch.body.id, headers['X-Misy-Signature'])).first).toBe(false);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
   });
 
   it('signed but invalid payloads are 4xx and store nothing', async () => {

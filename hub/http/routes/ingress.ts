@@ -61,11 +61,24 @@ export function ingressRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
     const parsed = ApiInbound.safeParse(json);
     if (!parsed.success) return c.json(errorBody('invalid_request', `${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`), 400);
     const m = parsed.data;
-    const outcome = await admitInbound(ctx, {
-      channel,
-      event: { kind: 'message', externalId: m.id, from: { externalId: m.from.id, name: m.from.name, email: m.from.email, phone: m.from.phone }, text: m.text, attachments: m.attachments, meta: m.meta },
-      verified: true,
-    });
+    // A valid signature is single-use: the same signed message again inside the window are a replay,
+    // not a retry (an honest retry signs again with a fresh timestamp and lands as a duplicate).
+    const claim = await ctx.replay.claim(channel.id, c.req.header('x-misy-signature') ?? '');
+    if (!claim.first) return c.json(errorBody('replayed', 'this signed request was already received'), 401);
+    let outcome: Admission;
+    try {
+      outcome = await admitInbound(ctx, {
+        channel,
+        event: { kind: 'message', externalId: m.id, from: { externalId: m.from.id, name: m.from.name, email: m.from.email, phone: m.from.phone }, text: m.text, attachments: m.attachments, meta: m.meta },
+        verified: true,
+      });
+    } catch (err) {
+      await claim.release().catch(() => {});
+      throw err;
+    }
+    // Nothing was stored (rate limited, invalid): the same signed request may come again, and
+    // leaves nothing behind either way.
+    if (outcome.kind === 'rejected') await claim.release();
     return admissionResponse(c, outcome);
   });
 
@@ -79,6 +92,6 @@ export function ingressRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
       headers: z.object({ 'x-misy-timestamp': z.string(), 'x-misy-signature': z.string() }),
       body: { content: { 'application/json': { schema: ApiInbound } } },
     },
-    responses: { 202: { description: 'Accepted and stored' }, 200: { description: 'Duplicate: already stored' }, 401: { description: 'Signature missing, forged or too old' }, 429: { description: 'Rate limited' } },
+    responses: { 202: { description: 'Accepted and stored' }, 200: { description: 'Duplicate: already stored' }, 401: { description: 'Signature missing, forged, too old (invalid_signature) or already used (replayed)' }, 429: { description: 'Rate limited' } },
   });
 }
