@@ -26,18 +26,38 @@ export function createMetrics(sql: Sql) {
       for (const s of ['queued', 'running', 'dead']) this.set({ status: s }, rows.find((r) => r.status === s)?.n ?? 0);
     },
   });
+  // porsager's client exposes no pool statistics, so the hub counts what it can see itself: every
+  // transaction (withTenant, withSystem, migrations) goes through sql.begin, wrapped here.
+  const transactions = countTransactions(sql);
   new Gauge({
-    name: 'misy_db_pool_connections',
-    help: 'Database pool connections by state',
-    labelNames: ['state'],
+    name: 'misy_db_transactions_in_flight',
+    help: 'Database transactions open or waiting for a connection in this process',
     registers: [registry],
-    collect() {
-      // porsager exposes no pool stats; its open/idle counts live on the instance options.
-      const opts = (sql as unknown as { options: { max: number } }).options;
-      this.set({ state: 'max' }, opts.max);
-    },
+    collect() { this.set(transactions.inFlight()); },
+  });
+  new Gauge({
+    name: 'misy_db_pool_max_connections',
+    help: 'Configured maximum connections of this process\'s pool (DATABASE_POOL_SIZE; 1 when embedded)',
+    registers: [registry],
+    collect() { this.set((sql as unknown as { options: { max: number } }).options.max); },
   });
   return { registry, httpDuration, jobOutcomes, messages, admissions };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Wraps sql.begin in place to count open transactions; the wrapper is installed once per client. */
+function countTransactions(sql: Sql): { inFlight: () => number } {
+  const marked = sql as Sql & { misyTransactions?: { n: number } };
+  if (!marked.misyTransactions) {
+    const counter = { n: 0 };
+    const begin = sql.begin.bind(sql) as (...args: unknown[]) => Promise<unknown>;
+    (sql as unknown as { begin: (...args: unknown[]) => Promise<unknown> }).begin = (...args: unknown[]) => {
+      counter.n++;
+      return begin(...args).finally(() => { counter.n--; });
+    };
+    marked.misyTransactions = counter;
+  }
+  const counter = marked.misyTransactions;
+  return { inFlight: () => counter.n };
+}

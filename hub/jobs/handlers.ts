@@ -15,11 +15,39 @@ export type ExtraHandlers = Record<string, (ctx: HubContext, job: JobRow) => Pro
 export function jobHandlers(ctx: HubContext, extra: ExtraHandlers = {}): Record<string, JobHandler> {
   const bind = (fn: (ctx: HubContext, job: JobRow) => Promise<void>): JobHandler => (job) => fn(ctx, job);
   return {
-    'message.deliver': bind(deliverMessage),
+    'message.deliver': bind(deliverOrFail),
     'webhook.deliver': bind(deliverWebhook),
     'retention.sweep': bind(async (c) => { await applyRetention(c.sql); }),
     ...Object.fromEntries(Object.entries(extra).map(([k, fn]) => [k, bind(fn)])),
   };
+}
+
+/**
+ * The last attempt's failure dead-letters the job; the message must not stay 'queued' forever
+ * (the console and widget would show it as pending): it becomes 'failed', and watchers are told.
+ */
+async function deliverOrFail(ctx: HubContext, job: JobRow): Promise<void> {
+  try {
+    await deliverMessage(ctx, job);
+  } catch (err) {
+    if (job.attempts >= job.max_attempts) await markDeliveryFailed(ctx, job);
+    throw err;
+  }
+}
+
+async function markDeliveryFailed(ctx: HubContext, job: JobRow): Promise<void> {
+  const tenantId = job.tenant_id!;
+  const messageId = String(job.payload.messageId);
+  const failed = await withTenant(ctx.sql, tenantId, async (tx) => {
+    const [queued] = await tx`select 1 from messages where id = ${messageId} and status = 'queued'`;
+    if (!queued) return null; // sent by an earlier attempt after all, or erased
+    const message = await setMessageStatus(tx, messageId, 'failed');
+    const [conv] = await tx<{ contact_id: string }[]>`select contact_id from conversations where id = ${message?.conversationId ?? null}`;
+    return message && conv ? { message, contactId: conv.contact_id } : null;
+  });
+  if (failed) {
+    ctx.bus.publish({ type: 'message:status', tenantId, contactId: failed.contactId, conversationId: failed.message.conversationId, messageId, seq: failed.message.seq, status: 'failed' });
+  }
 }
 
 async function deliverMessage(ctx: HubContext, job: JobRow): Promise<void> {

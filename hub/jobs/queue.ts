@@ -32,16 +32,28 @@ export async function enqueueJob(tx: Tx | Sql, job: EnqueueInput): Promise<numbe
   return row?.id ?? null;
 }
 
-const LEASE_SECONDS = 60;
+/** How long a claim holds without a heartbeat; the worker renews it while the handler runs. */
+export const DEFAULT_LEASE_MS = 60_000;
 
-export async function claimJobs(sql: Sql, workerId: string, limit: number): Promise<JobRow[]> {
+export async function claimJobs(sql: Sql, workerId: string, limit: number, leaseMs = DEFAULT_LEASE_MS): Promise<JobRow[]> {
   return sql<JobRow[]>`
     update jobs set status = 'running', locked_by = ${workerId},
-      locked_until = now() + make_interval(secs => ${LEASE_SECONDS}), attempts = attempts + 1
+      locked_until = now() + make_interval(secs => ${leaseMs / 1000}), attempts = attempts + 1
     where id in (
       select id from jobs where status = 'queued' and run_at <= now()
       order by run_at, id limit ${limit} for update skip locked)
     returning id, tenant_id, kind, payload, attempts, max_attempts`;
+}
+
+/**
+ * Heartbeat: pushes the lease of jobs this worker still runs. Without it a handler slower than the
+ * lease would have its job released by another worker's sweep and run twice.
+ */
+export async function renewLeases(sql: Sql, workerId: string, ids: number[], leaseMs = DEFAULT_LEASE_MS): Promise<number> {
+  if (ids.length === 0) return 0;
+  const rows = await sql`update jobs set locked_until = now() + make_interval(secs => ${leaseMs / 1000})
+                         where id in ${sql(ids)} and locked_by = ${workerId} and status = 'running' returning id`;
+  return rows.length;
 }
 
 export async function completeJob(sql: Sql, id: number, workerId: string): Promise<void> {

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Sql } from '../store/database';
-import { claimJobs, completeJob, failJob, releaseExpiredLeases, type JobRow } from './queue';
+import { claimJobs, completeJob, failJob, releaseExpiredLeases, renewLeases, DEFAULT_LEASE_MS, type JobRow } from './queue';
 
 export type JobHandler = (job: JobRow) => Promise<void>;
 
@@ -14,6 +14,8 @@ export interface WorkerOptions {
   pollMs?: number;
   concurrency?: number;
   retryBaseMs?: number;
+  /** Lease of a claimed job (default 60 s); renewed every third of it while the handler runs. */
+  leaseMs?: number;
   onOutcome?: (kind: string, outcome: 'done' | 'retry' | 'dead') => void;
 }
 
@@ -21,6 +23,9 @@ export function startWorker(opts: WorkerOptions) {
   const id = `w-${randomUUID().slice(0, 8)}`;
   const pollMs = opts.pollMs ?? 250;
   const concurrency = opts.concurrency ?? 4;
+  const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+  // Expired leases are swept at most every 30 s, and at least once per lease.
+  const sweepEveryMs = Math.min(30_000, leaseMs);
   let running = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -28,6 +33,10 @@ export function startWorker(opts: WorkerOptions) {
   let again = false;
   let lastLeaseSweep = 0;
   const inFlight = new Set<Promise<void>>();
+  const runningIds = new Set<number>();
+  const heartbeat = setInterval(() => {
+    renewLeases(opts.sql, id, [...runningIds], leaseMs).catch((err) => opts.log.warn({ err: (err as Error).message }, 'job lease renewal failed'));
+  }, Math.max(10, Math.floor(leaseMs / 3)));
 
   async function runOne(job: JobRow): Promise<void> {
     const handler = opts.handlers[job.kind];
@@ -47,17 +56,19 @@ export function startWorker(opts: WorkerOptions) {
   async function tick(): Promise<void> {
     if (stopped) return;
     try {
-      if (Date.now() - lastLeaseSweep > 30_000) {
+      if (Date.now() - lastLeaseSweep > sweepEveryMs) {
         lastLeaseSweep = Date.now();
         await releaseExpiredLeases(opts.sql);
       }
       const free = concurrency - running;
       if (free <= 0) return;
-      const jobs = await claimJobs(opts.sql, id, free);
+      const jobs = await claimJobs(opts.sql, id, free, leaseMs);
       for (const job of jobs) {
         running++;
+        runningIds.add(job.id);
         const p = runOne(job).finally(() => {
           running--;
+          runningIds.delete(job.id);
           inFlight.delete(p);
           if (!stopped) wake();
         });
@@ -95,6 +106,7 @@ export function startWorker(opts: WorkerOptions) {
       clearInterval(timer);
       await ticking;
       await Promise.allSettled([...inFlight]);
+      clearInterval(heartbeat);
     },
   };
 }

@@ -59,6 +59,33 @@ describe('retries and dead letters', () => {
     expect(b).toBeNull();
   });
 
+  it('a handler slower than its lease keeps the job: the lease is renewed, no second worker runs it', async () => {
+    const runs: string[] = [];
+    await enqueueJob(db.sql, { tenantId: null, kind: 'slow', idempotencyKey: 'slow-1' });
+    // Lease 300 ms, handler 1.5 s: without a heartbeat the other worker's sweep (every lease) would
+    // release the job after 300 ms and run it again.
+    const handler = (who: string) => async () => { runs.push(who); await new Promise((r) => setTimeout(r, 1500)); };
+    const a = startWorker({ sql: db.sql, log, pollMs: 20, leaseMs: 300, handlers: { slow: handler('a') } });
+    const b = startWorker({ sql: db.sql, log, pollMs: 20, leaseMs: 300, handlers: { slow: handler('b') } });
+    await until(async () => (await db.sql`select status from jobs where idempotency_key = 'slow-1'`)[0].status === 'done');
+    await new Promise((r) => setTimeout(r, 400));
+    await Promise.all([a.stop(), b.stop()]);
+    expect(runs).toHaveLength(1);
+    const [row] = await db.sql`select attempts from jobs where idempotency_key = 'slow-1'`;
+    expect(row.attempts).toBe(1);
+  });
+
+  it('a crashed worker\'s expired lease is released and the job runs elsewhere', async () => {
+    await enqueueJob(db.sql, { tenantId: null, kind: 'orphan', idempotencyKey: 'orphan-1' });
+    // A claim by a worker that then vanished (no heartbeat ever comes).
+    await db.sql`update jobs set status = 'running', locked_by = 'w-gone', locked_until = now() - interval '1 second', attempts = 1 where idempotency_key = 'orphan-1'`;
+    let ran = 0;
+    const w = startWorker({ sql: db.sql, log, pollMs: 20, leaseMs: 200, handlers: { orphan: async () => { ran++; } } });
+    await until(async () => (await db.sql`select status from jobs where idempotency_key = 'orphan-1'`)[0].status === 'done');
+    await w.stop();
+    expect(ran).toBe(1);
+  });
+
   it('backoff grows exponentially with jitter and a cap', () => {
     expect(backoffMs(1, 1000, () => 0.5)).toBe(1000);
     expect(backoffMs(4, 1000, () => 0.5)).toBe(8000);
