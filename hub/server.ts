@@ -10,6 +10,7 @@ import type { HubContext } from './context';
 import { openDatabase } from './store/database';
 import { migrate } from './store/migrate';
 import { createSecretBox } from './security/secret-box';
+import { configureAuditKeys } from './security/audit';
 import { createTokenService } from './auth/tokens';
 import { createRateLimiter } from './security/rate-limit';
 import { createDbReplayGuard, createRedisReplayGuard } from './security/replay-guard';
@@ -52,6 +53,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     // Secrets and message bodies never reach the logs, even when an object carrying them is logged.
     redact: { paths: ['*.password', '*.token', '*.accessToken', '*.refreshToken', '*.apiKey', '*.secret', '*.text', 'req.headers.authorization'], censor: '[redacted]' },
   });
+  configureAuditKeys(config.secret, config.previousSecrets);
   const db = await openDatabase(config);
   const applied = await migrate(db.sql);
   if (applied.length) log.info({ applied }, 'migrations applied');

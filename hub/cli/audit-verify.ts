@@ -3,10 +3,13 @@
 // monitor can tell tampering from an outage.
 import { loadConfig } from '../config';
 import { openDatabase } from '../store/database';
-import { verifyAuditChain } from '../security/audit';
+import { configureAuditKeys, verifyAuditChain } from '../security/audit';
 
 try {
-  const db = await openDatabase(loadConfig());
+  const config = loadConfig();
+  // Row hashes are HMACs under a key derived from MISY_SECRET: verifying needs the same secret.
+  configureAuditKeys(config.secret, config.previousSecrets);
+  const db = await openDatabase(config);
   try {
     const verdict = await verifyAuditChain(db.sql);
     if (verdict.ok) {

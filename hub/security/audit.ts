@@ -1,6 +1,12 @@
 // Append-only, hash-chained audit log per tenant. Each row stores the previous row's hash, so
 // altering a row, or removing one from the middle, breaks the chain at that point.
 //
+// The row hash is an HMAC-SHA256 under a key derived from MISY_SECRET (HKDF, its own label), not a
+// plain SHA-256: with a plain hash, anyone who can write to the database could alter a row and
+// recompute every later hash. Only the holder of the master secret can extend or rewrite the chain.
+// The key is configured once per process (configureAuditKeys, called by startHub and the CLI)
+// because appendAudit is called deep inside transactions all over the hub.
+//
 // What goes in: ids only. `data` must never carry personal data (names, emails, phone numbers,
 // message text) or secrets (tokens, passwords, keys): audit rows outlive a contact's erasure and
 // are readable by every operator of the tenant. Callers pass ids, enum values and field names.
@@ -9,7 +15,7 @@
 // still valid. Nothing inside the same database can prove otherwise (identity gaps are not
 // evidence: every rolled-back transaction that appended an entry burns an id). Closing that gap
 // needs the head hash anchored outside the database, e.g. exported periodically.
-import { createHash } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import type { Sql, Tx } from '../store/database';
 
 export type AuditActorType = 'operator' | 'api_key' | 'platform' | 'system' | 'contact';
@@ -53,8 +59,28 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export function auditHash(prevHash: string, row: AuditHashInput): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(row)).digest('hex');
+/** A dedicated key for the audit chain, so no other use of the master secret can produce a row hash. */
+export function deriveAuditKey(masterSecret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterSecret, 'misy-audit-chain', 'audit row hmac v1', 32));
+}
+
+let auditKeys: Buffer[] = [];
+
+/**
+ * Sets the keys for this process: the current master secret signs new rows; earlier secrets
+ * (MISY_SECRET_PREVIOUS) still verify rows written before a rotation.
+ */
+export function configureAuditKeys(masterSecret: string, previousSecrets: string[] = []): void {
+  auditKeys = [masterSecret, ...previousSecrets].map(deriveAuditKey);
+}
+
+function keys(): Buffer[] {
+  if (!auditKeys.length) throw new Error('audit chain key not configured: call configureAuditKeys(config.secret, config.previousSecrets) at start');
+  return auditKeys;
+}
+
+export function auditHash(key: Buffer, prevHash: string, row: AuditHashInput): string {
+  return createHmac('sha256', key).update(prevHash).update('\n').update(canonicalJson(row)).digest('hex');
 }
 
 /**
@@ -86,7 +112,7 @@ export async function appendAudit(tx: Tx, entry: AuditEntry, now: () => Date = (
     ip: entry.ip ?? null,
     createdAt: createdAt.toISOString(),
   };
-  const hash = auditHash(prevHash, row);
+  const hash = auditHash(keys()[0], prevHash, row);
   await tx`
     insert into audit_log (tenant_id, seq, actor_type, actor_id, action, target_type, target_id, data, ip, created_at, prev_hash, hash)
     values (${row.tenantId}, ${seq}, ${row.actorType}, ${row.actorId}, ${row.action}, ${row.targetType}, ${row.targetId},
@@ -152,7 +178,7 @@ export async function verifyAuditChain(sql: Sql, tenantId?: string): Promise<Aud
 function checkLink(r: AuditRow, expectedSeq: number, prevHash: string): { id: number; seq: number; reason: AuditBreakReason } | null {
   if (r.seq !== expectedSeq) return { id: r.id, seq: r.seq, reason: 'missing_row' };
   if (r.prev_hash !== prevHash) return { id: r.id, seq: r.seq, reason: 'prev_hash_mismatch' };
-  const recomputed = auditHash(r.prev_hash, {
+  const row: AuditHashInput = {
     tenantId: r.tenant_id,
     seq: r.seq,
     actorType: r.actor_type,
@@ -163,6 +189,6 @@ function checkLink(r: AuditRow, expectedSeq: number, prevHash: string): { id: nu
     data: r.data,
     ip: r.ip,
     createdAt: r.created_at.toISOString(),
-  });
-  return recomputed === r.hash ? null : { id: r.id, seq: r.seq, reason: 'hash_mismatch' };
+  };
+  return keys().some((k) => auditHash(k, r.prev_hash, row) === r.hash) ? null : { id: r.id, seq: r.seq, reason: 'hash_mismatch' };
 }

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startTestHub, createTenantViaApi } from '../support/hub';
-import { verifyAuditChain } from '../../hub/security/audit';
+import { createHash } from 'node:crypto';
+import { canonicalJson, verifyAuditChain, type AuditHashInput } from '../../hub/security/audit';
 import { openEmbedded } from '../../hub/store/database';
 import { ROOT } from '../support/process';
 
@@ -30,6 +31,16 @@ async function tamper(dataDir: string, fn: (sql: Awaited<ReturnType<typeof openE
   const db = await openEmbedded(join(dataDir, 'pgdata'));
   await fn(db.sql);
   await db.close();
+}
+
+type StoredRow = { id: number; tenant_id: string; seq: number; actor_type: string; actor_id: string | null; action: string; target_type: string | null;
+  target_id: string | null; data: unknown; ip: string | null; created_at: Date; prev_hash: string; hash: string };
+
+/** What an attacker with database write access but without MISY_SECRET can compute: a plain SHA-256 chain. */
+function plainHash(prevHash: string, r: StoredRow): string {
+  const row: AuditHashInput = { tenantId: r.tenant_id, seq: r.seq, actorType: r.actor_type, actorId: r.actor_id, action: r.action, targetType: r.target_type,
+    targetId: r.target_id, data: r.data, ip: r.ip, createdAt: r.created_at.toISOString() };
+  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(row)).digest('hex');
 }
 
 describe('hash-chained audit log', () => {
@@ -63,6 +74,26 @@ describe('hash-chained audit log', () => {
     const db = await openEmbedded(join(dataDir, 'pgdata'));
     expect(await verifyAuditChain(db.sql)).toMatchObject({ ok: false, id: rows[3].id });
     await db.close();
+    await hub.stop();
+  }, 60_000);
+
+  it('rewriting a row and recomputing every later hash without the master secret still fails verification', async () => {
+    const { hub, rows, dataDir } = await auditedDataDir();
+    const victim = rows[2];
+    await tamper(dataDir, async (sql) => {
+      await sql`update audit_log set action = 'auth.login', data = '{}'::jsonb where id = ${victim.id}`;
+      const chain = await sql<StoredRow[]>`select * from audit_log where tenant_id = (select tenant_id from audit_log where id = ${victim.id}) order by seq`;
+      // Re-link from the altered row to the head, as a forger would.
+      let prev = chain[victim.seq - 2].hash;
+      for (const r of chain.slice(victim.seq - 1)) {
+        const hash = plainHash(prev, { ...r, prev_hash: prev });
+        await sql`update audit_log set prev_hash = ${prev}, hash = ${hash} where id = ${r.id}`;
+        prev = hash;
+      }
+    });
+    const r = auditVerify(dataDir);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`row id ${victim.id} seq ${victim.seq}: hash_mismatch`);
     await hub.stop();
   }, 60_000);
 

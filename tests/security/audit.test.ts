@@ -13,7 +13,11 @@ import { ROOT } from '../support/process';
 import { openEmbedded, type Sql } from '../../hub/store/database';
 import { migrate } from '../../hub/store/migrate';
 import { withTenant } from '../../hub/store/tenant';
-import { appendAudit, verifyAuditChain, type AuditEntry } from '../../hub/security/audit';
+import { appendAudit, configureAuditKeys, verifyAuditChain, type AuditEntry } from '../../hub/security/audit';
+
+// Row hashes are keyed from the master secret; the CLI below is given the same one.
+const MASTER_SECRET = 'cli-test-master-secret-0123456789abcdef';
+configureAuditKeys(MASTER_SECRET);
 
 type Db = Awaited<ReturnType<typeof createTestDb>>;
 type Row = { id: number; seq: number; prev_hash: string; hash: string; created_at: Date; data: unknown };
@@ -177,7 +181,7 @@ describe('hub/cli/audit-verify.ts', () => {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 60_000,
-      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, MISY_SECRET: 'cli-test-master-secret-0123456789abcdef', MISY_SEED_DEMO: 'false', LOG_LEVEL: 'silent' },
+      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, MISY_SECRET: MASTER_SECRET, MISY_SEED_DEMO: 'false', LOG_LEVEL: 'silent' },
     });
     return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
   }
