@@ -115,6 +115,20 @@ export async function updateChannel(tx: Tx, box: SecretBox, id: string, input: {
   return { row, secretsChanged };
 }
 
+/**
+ * Replaces every secret the channel generated for itself (API `secret`, web `identitySecret`,
+ * email `inboundSecret`); the public widget key stays, so embeds keep working. Returns the new
+ * values, to be shown once. Secrets the tenant supplied (Meta tokens, SMTP passwords) change by update.
+ */
+export async function rotateGeneratedSecrets(tx: Tx, box: SecretBox, id: string): Promise<Record<string, string>> {
+  const current = await getChannel(tx, id);
+  const { widgetKey: _public, ...fresh } = adapterFor(current.type).generateSecrets?.() ?? {};
+  if (!Object.keys(fresh).length) throw new AppError('conflict', `a ${current.type} channel has no generated secret to rotate`);
+  const existing = current.secrets ? box.openJson<Record<string, string>>(current.secrets) : {};
+  await tx`update channels set secrets = ${box.seal({ ...existing, ...fresh })}, updated_at = now() where id = ${id}`;
+  return fresh;
+}
+
 function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');
   const last = keys.pop()!;

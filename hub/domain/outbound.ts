@@ -10,6 +10,7 @@ import { enqueueJob } from '../jobs/queue';
 import { AppError } from '../http/errors';
 import { adapterFor } from '../../channels/registry';
 import { enqueueWebhookEvent } from './webhooks';
+import { appendAudit } from '../security/audit';
 
 export interface OutboundInput {
   conversationId: string;
@@ -42,8 +43,12 @@ export async function storeOutbound(tx: Tx, tenantId: string, input: OutboundInp
   let conversationChanged = false;
   // A human writing into a bot-run or waiting conversation takes it over.
   if (input.sender.type === 'operator' && (conversation.status === 'bot' || conversation.status === 'pending' || conversation.status === 'resolved')) {
+    const from = conversation.status;
     conversation = await updateConversation(tx, conversation.id, { status: 'open', assigneeId: conversation.assigneeId ?? input.sender.id });
     conversationChanged = true;
+    // An implicit handoff is still a handoff: audited like the explicit one.
+    await appendAudit(tx, { tenantId, actorType: 'operator', actorId: input.sender.id, action: 'conversation.taken_over', targetType: 'conversation', targetId: conversation.id,
+      data: { from, assigneeId: conversation.assigneeId } });
   } else {
     conversation = await getConversation(tx, conversation.id);
   }

@@ -26,10 +26,21 @@ export function authRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
     return { accessToken, refreshToken, expiresIn: ACCESS_TTL_SECONDS, operator: { id: op.id, tenantId: op.tenant_id, email: op.email, name: op.name, role: op.role } };
   }
 
+  /** A throttled login is evidence of guessing: recorded in the tenant of the targeted account, when there is one. */
+  async function auditThrottledLogin(c: Context, email: string, limit: 'login_account' | 'login_ip') {
+    const ops = await ctx.sql<{ id: string; tenant_id: string }[]>`select id, tenant_id from operators where lower(email) = ${email}`;
+    for (const op of ops) {
+      await withTenant(ctx.sql, op.tenant_id, (tx) => appendAudit(tx, { tenantId: op.tenant_id, actorType: 'operator', actorId: op.id, action: 'auth.login_rate_limited', data: { limit }, ip: clientIp(c) }));
+    }
+  }
+
   async function limitLogin(c: Context, email: string) {
     for (const [kind, key] of [['login_account', email], ['login_ip', clientIp(c) ?? 'unknown']] as const) {
       const v = await ctx.limiter.consume(kind, key);
-      if (!v.ok) throw new AppError('rate_limited', 'too many login attempts; try again later', { retryAfter: v.retryAfterSeconds });
+      if (!v.ok) {
+        await auditThrottledLogin(c, email, kind);
+        throw new AppError('rate_limited', 'too many login attempts; try again later', { retryAfter: v.retryAfterSeconds });
+      }
     }
   }
 

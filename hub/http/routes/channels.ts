@@ -4,7 +4,7 @@ import { requireTenant, actorOf, type Env } from '../principal';
 import { route, IdParam, Ok } from '../route';
 import { withTenant } from '../../store/tenant';
 import { appendAudit } from '../../security/audit';
-import { createChannel, deleteChannel, getChannel, listChannels, presentChannel, updateChannel } from '../../domain/channels';
+import { createChannel, deleteChannel, getChannel, listChannels, presentChannel, rotateGeneratedSecrets, updateChannel } from '../../domain/channels';
 import { CHANNEL_TYPES } from '../../../channels/registry';
 
 const Channel = z.object({
@@ -58,6 +58,20 @@ export function channelRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
       return row;
     });
     return c.json(presentChannel(row, ctx.box), 200);
+  });
+
+  app.openapi(route({ method: 'post', path: '/v1/channels/{id}/rotate-secret', tags: ['Channels'], params: IdParam,
+    summary: 'Replace the secrets Misy generated for this channel (API secret, widget identity secret, email inbound secret); the new values are returned once',
+    response: z.object({ id: z.string(), generatedSecrets: z.record(z.string(), z.string()) }) }),
+  async (c) => {
+    const p = requireTenant(c, { scope: 'channels', roles: ['owner', 'admin'] });
+    const { id } = c.req.valid('param');
+    const generatedSecrets = await withTenant(ctx.sql, p.tenantId, async (tx) => {
+      const fresh = await rotateGeneratedSecrets(tx, ctx.box, id);
+      await appendAudit(tx, { tenantId: p.tenantId, ...actorOf(p), action: 'channel.secret_changed', targetType: 'channel', targetId: id, data: { rotated: Object.keys(fresh) } });
+      return fresh;
+    });
+    return c.json({ id, generatedSecrets }, 200);
   });
 
   app.openapi(route({ method: 'delete', path: '/v1/channels/{id}', tags: ['Channels'], summary: 'Delete a channel and its conversations', params: IdParam, response: Ok }), async (c) => {
