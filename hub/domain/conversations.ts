@@ -54,6 +54,13 @@ export async function getConversation(tx: Tx, id: string): Promise<Conversation>
   return toConversation(row);
 }
 
+/** Several conversations in one query (missing ids are left out). */
+export async function getConversationsByIds(tx: Tx, ids: string[]): Promise<Conversation[]> {
+  if (!ids.length) return [];
+  const rows = await tx<ConversationRow[]>`${SELECT(tx)} where c.id = any(${ids}::uuid[])`;
+  return rows.map(toConversation);
+}
+
 export async function createConversation(tx: Tx, input: { tenantId: string; channelId: string; contactId: string; status: ConversationStatus }) {
   const [row] = await tx<{ id: string }[]>`
     insert into conversations (tenant_id, channel_id, contact_id, status)
