@@ -6,7 +6,7 @@ import { withTenant } from '../../hub/store/tenant';
 import type { EmbeddingProvider } from '../providers/types';
 import { contentHash } from '../providers/local/embeddings';
 import { contentTerms } from '../text';
-import { synonymsOf } from '../synonyms';
+import { synonymsOf, normalizePhrases } from '../synonyms';
 import { chunkText, cleanDocument, type DocFormat } from './prepare';
 
 export interface DocumentInput { title: string; content: string; format: DocFormat; source?: string | null }
@@ -71,7 +71,10 @@ export interface KnowledgeHit {
 /** OR-query over the question's folded, stemmed terms (and their synonyms), each as a prefix. */
 export function toTsQuery(query: string): string | null {
   // Each term with its customer-service synonyms ("amex" finds "American Express").
-  const terms = [...new Set(contentTerms(query).flatMap((t) => [...synonymsOf(t)]))].filter((t) => /^[a-z0-9ñ]+$/.test(t)).slice(0, 48);
+  // Long words also match by their first five letters: English and Spanish share many roots
+  // ("descalcificar"/"descale", "garantía"/"guarantee" do not, but "reembolso"/"reembolsar" do).
+  const terms = [...new Set(contentTerms(normalizePhrases(query)).flatMap((t) => [...synonymsOf(t), ...(t.length >= 8 ? [t.slice(0, 5)] : [])]))]
+    .filter((t) => /^[a-z0-9ñ]+$/.test(t)).slice(0, 64);
   return terms.length ? terms.map((t) => `${t}:*`).join(' | ') : null;
 }
 

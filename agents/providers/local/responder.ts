@@ -5,7 +5,8 @@ import { detectLanguage, type Language } from '../../language';
 import { contentTerms, fold } from '../../text';
 import { embedLocal, cosine } from './embeddings';
 import { splitSentences } from '../../knowledge/prepare';
-import { synonymsOf } from '../../synonyms';
+import { synonymsOf, normalizePhrases } from '../../synonyms';
+import { asksForHuman, soundsUpset } from '../../handoff-signals';
 
 export interface Passage { title: string; source?: string | null; content: string; similarity: number }
 
@@ -14,8 +15,6 @@ export type LocalReply =
   | { kind: 'smalltalk'; text: string; language: Language; confidence: number }
   | { kind: 'handoff'; reason: 'explicit_request' | 'low_confidence' | 'negative_sentiment'; text: string; confidence: number; language: Language };
 
-const HUMAN = /\b(human|humano|person|persona|agent|agente|operator|operador|representative|representante|asesor|asesora|someone|alguien|real person|customer service|servicio al cliente|hablar con|talk to|speak to|speak with)\b/;
-const NEGATIVE = /\b(angry|furious|terrible|awful|worst|useless|ridiculous|scam|fraud|hate|disgusting|unacceptable|pesimo|pesima|horrible|estafa|fraude|odio|inaceptable|harto|harta|molesto|molesta|furioso|furiosa|ladrones|basura|garbage|stupid|estupido)\b/;
 const GREETING = /^\s*(hi|hello|hey|good (morning|afternoon|evening)|hola|buenas|buenos dias|buenas tardes|buenas noches)[\s!.,]*$/;
 const THANKS = /^\s*(thanks|thank you|thx|gracias|muchas gracias|ok|okay|vale|perfecto|great|genial)[\s!.,]*$/;
 
@@ -75,12 +74,12 @@ export function respondLocally(input: { question: string; passages: Passage[]; m
   const language = input.language ?? detectLanguage(input.question);
   const t = T[language];
   const folded = fold(input.question);
-  if (NEGATIVE.test(folded)) return { kind: 'handoff', reason: 'negative_sentiment', text: t.upset, confidence: 0, language };
-  if (HUMAN.test(folded)) return { kind: 'handoff', reason: 'explicit_request', text: t.human, confidence: 0, language };
+  if (soundsUpset(input.question)) return { kind: 'handoff', reason: 'negative_sentiment', text: t.upset, confidence: 0, language };
+  if (asksForHuman(input.question)) return { kind: 'handoff', reason: 'explicit_request', text: t.human, confidence: 0, language };
   if (GREETING.test(folded)) return { kind: 'smalltalk', text: t.greeting, language, confidence: 1 };
   if (THANKS.test(folded)) return { kind: 'smalltalk', text: t.thanks, language, confidence: 1 };
 
-  const qGroups = [...new Set(contentTerms(input.question))].map(synonymsOf);
+  const qGroups = [...new Set(contentTerms(normalizePhrases(input.question)))].map(synonymsOf);
   const qVec = embedLocal(input.question);
   const scored: { sentence: string; passage: Passage; score: number }[] = [];
   for (const [rank, passage] of input.passages.slice(0, 4).entries()) {
