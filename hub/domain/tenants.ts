@@ -20,19 +20,23 @@ export function toTenant(r: TenantRow) {
   return { id: r.id, name: r.name, slug: r.slug, plan: r.plan, settings: { ...settings, ...shown }, createdAt: r.created_at.toISOString() };
 }
 
+/**
+ * The tenant, its owner and its first API key in ONE transaction: a failure half-way must not leave
+ * a tenant without an owner whose slug is then taken forever.
+ */
 export async function createTenant(
   sql: Sql,
   input: { name: string; slug: string; plan?: TenantRow['plan']; operator: { email: string; password: string; name?: string } },
 ) {
   const passwordHash = await hashPassword(input.operator.password);
-  const [exists] = await sql`select 1 from tenants where slug = ${input.slug}`;
-  if (exists) throw new AppError('conflict', `a tenant with slug '${input.slug}' already exists`);
-  // The tenant row is created by the system; everything inside it under the tenant's own RLS scope.
-  const [tenant] = await sql<TenantRow[]>`
-    insert into tenants (name, slug, plan) values (${input.name}, ${input.slug}, ${input.plan ?? 'free'})
-    on conflict (slug) do nothing returning *`;
-  if (!tenant) throw new AppError('conflict', `a tenant with slug '${input.slug}' already exists`);
-  return withTenant(sql, tenant.id, async (tx) => {
+  return sql.begin(async (tx) => {
+    // The tenant row is created by the system; everything inside it under the tenant's own RLS scope.
+    const [tenant] = await tx<TenantRow[]>`
+      insert into tenants (name, slug, plan) values (${input.name}, ${input.slug}, ${input.plan ?? 'free'})
+      on conflict (slug) do nothing returning *`;
+    if (!tenant) throw new AppError('conflict', `a tenant with slug '${input.slug}' already exists`);
+    // What withTenant does, inside this same transaction; tenant.id is a uuid Postgres just generated.
+    await tx.unsafe(`set local misy.tenant_id = '${tenant.id}'; set local role misy_app`);
     const [operator] = await tx<{ id: string; email: string; name: string | null; role: string }[]>`
       insert into operators (tenant_id, email, name, role, password_hash)
       values (${tenant.id}, ${input.operator.email.toLowerCase()}, ${input.operator.name ?? null}, 'owner', ${passwordHash})
@@ -41,8 +45,10 @@ export async function createTenant(
     await appendAudit(tx, { tenantId: tenant.id, actorType: 'platform', action: 'tenant.created', targetType: 'tenant', targetId: tenant.id });
     await appendAudit(tx, { tenantId: tenant.id, actorType: 'platform', action: 'api_key.created', targetType: 'api_key', targetId: row.id });
     return { tenant: toTenant(tenant), apiKey: key, apiKeyId: row.id as string, operator };
-  });
+  }) as Promise<CreatedTenant>;
 }
+
+export interface CreatedTenant { tenant: ReturnType<typeof toTenant>; apiKey: string; apiKeyId: string; operator: { id: string; email: string; name: string | null; role: string } }
 
 export async function getTenant(tx: Tx, id: string): Promise<TenantRow> {
   const [row] = await tx<TenantRow[]>`select * from tenants where id = ${id}`;
