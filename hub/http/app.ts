@@ -53,6 +53,9 @@ export function createApp(ctx: HubContext) {
       const code = status === 400 ? 'invalid_json' : status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : status < 500 ? 'invalid_request' : 'internal';
       if (status < 500) return c.json(errorBody(code, err.message || 'invalid request'), status);
     }
+    // The unique index is the last word on duplicates (two requests racing past a pre-check):
+    // the caller asked for something that already exists, which is a conflict, not a bug.
+    if (isUniqueViolation(err)) return c.json(errorBody('conflict', 'a resource with these values already exists'), 409);
     ctx.log.error({ err, path: c.req.path, requestId: c.get('requestId') }, 'unhandled error');
     return c.json(errorBody('internal', 'internal error; the request id is in X-Request-Id'), 500);
   });
@@ -93,6 +96,11 @@ async function scalarBundle(): Promise<Buffer> {
     scalarCache = await readFile(path);
   }
   return scalarCache;
+}
+
+/** Postgres unique_violation (SQLSTATE 23505), as the porsager client reports it. */
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -2,10 +2,10 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { HubContext } from '../../context';
-import { clientIp, type Env } from '../principal';
+import { clientIp, requireTenant, type Env } from '../principal';
 import { route, Ok } from '../route';
 import { AppError } from '../errors';
-import { verifyPassword, dummyPasswordCheck } from '../../auth/passwords';
+import { verifyPassword, dummyPasswordCheck, hashPassword } from '../../auth/passwords';
 import { issueRefreshToken, rotateRefreshToken, revokeRefreshFamily } from '../../auth/refresh-tokens';
 import { ACCESS_TTL_SECONDS } from '../../auth/tokens';
 import { withTenant } from '../../store/tenant';
@@ -79,6 +79,29 @@ export function authRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
     if (outcome.kind === 'invalid') throw new AppError('unauthorized', 'refresh token is not valid');
     const [op] = await ctx.sql<OperatorRow[]>`select * from operators where id = ${outcome.operatorId}`;
     return c.json(await session(op, outcome.token), 200);
+  });
+
+  app.openapi(route({ method: 'post', path: '/v1/auth/password', tags: ['Auth'], summary: "Change the calling operator's own password (ends the operator's other sessions)",
+    body: z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(10).max(200) }), response: Ok }),
+  async (c) => {
+    const p = requireTenant(c);
+    if (p.kind !== 'operator') throw new AppError('forbidden', 'only an operator (access token) can change its password');
+    const b = c.req.valid('json');
+    // A stolen access token must not become a way to guess the password without limits.
+    const [op] = await withTenant(ctx.sql, p.tenantId, (tx) => tx<OperatorRow[]>`select * from operators where id = ${p.operatorId}`);
+    await limitLogin(c, op.email.toLowerCase());
+    if (!(await verifyPassword(b.currentPassword, op.password_hash))) {
+      await withTenant(ctx.sql, p.tenantId, (tx) => appendAudit(tx, { tenantId: p.tenantId, actorType: 'operator', actorId: op.id, action: 'auth.password_change_failed', targetType: 'operator', targetId: op.id, ip: clientIp(c) }));
+      throw new AppError('forbidden', 'the current password is wrong');
+    }
+    const hash = await hashPassword(b.newPassword);
+    await withTenant(ctx.sql, p.tenantId, async (tx) => {
+      await tx`update operators set password_hash = ${hash} where id = ${op.id}`;
+      // Refresh tokens issued under the old password stop working; access tokens expire within 15 min.
+      await tx`update refresh_tokens set revoked_at = now() where operator_id = ${op.id} and revoked_at is null`;
+      await appendAudit(tx, { tenantId: p.tenantId, actorType: 'operator', actorId: op.id, action: 'auth.password_changed', targetType: 'operator', targetId: op.id, ip: clientIp(c) });
+    });
+    return c.json({ ok: true as const }, 200);
   });
 
   app.openapi(route({ method: 'post', path: '/v1/auth/logout', tags: ['Auth'], summary: 'Revoke a refresh token family', auth: 'none',

@@ -3,6 +3,7 @@ import type { HubContext } from '../../context';
 import { requireTenant, actorOf, type Env } from '../principal';
 import { route, IdParam } from '../route';
 import { withTenant } from '../../store/tenant';
+import type { Tx } from '../../store/database';
 import { hashPassword } from '../../auth/passwords';
 import { appendAudit } from '../../security/audit';
 import { AppError, notFound } from '../errors';
@@ -15,6 +16,15 @@ const toOperator = (r: OpRow) => ({ id: r.id, email: r.email, name: r.name, role
 const ApiKey = z.object({ id: z.string(), name: z.string(), prefix: z.string(), scopes: z.array(z.string()), lastUsedAt: z.string().nullable(), revoked: z.boolean(), createdAt: z.string() }).openapi('ApiKey');
 type KeyRow = { id: string; name: string; prefix: string; scopes: string[]; last_used_at: Date | null; revoked_at: Date | null; created_at: Date };
 const toKey = (r: KeyRow) => ({ id: r.id, name: r.name, prefix: r.prefix, scopes: r.scopes, lastUsedAt: r.last_used_at?.toISOString() ?? null, revoked: r.revoked_at !== null, createdAt: r.created_at.toISOString() });
+
+/**
+ * A tenant must keep one active owner: only an owner can manage owners, so without one nobody could.
+ * The owners' rows are locked, so two owners disabling each other at once cannot both succeed.
+ */
+async function assertAnotherActiveOwner(tx: Tx, leaving: string): Promise<void> {
+  const owners = await tx<{ id: string }[]>`select id from operators where role = 'owner' and disabled_at is null order by id for update`;
+  if (!owners.some((o) => o.id !== leaving)) throw new AppError('conflict', 'this is the last active owner; make another operator owner first');
+}
 
 export function operatorRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
   app.openapi(route({ method: 'get', path: '/v1/operators', tags: ['Operators'], summary: 'List operators', response: z.object({ data: z.array(Operator) }) }), async (c) => {
@@ -31,10 +41,11 @@ export function operatorRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
     if (b.role === 'owner' && p.kind === 'operator' && p.role !== 'owner') throw new AppError('forbidden', 'only an owner can add an owner');
     const hash = await hashPassword(b.password);
     const row = await withTenant(ctx.sql, p.tenantId, async (tx) => {
-      const [dup] = await tx`select 1 from operators where email = ${b.email.toLowerCase()}`;
-      if (dup) throw new AppError('conflict', 'an operator with this email exists');
+      // The unique (tenant_id, email) index decides, so two concurrent invites cannot both pass a check.
       const [r] = await tx<OpRow[]>`insert into operators (tenant_id, email, name, role, password_hash)
-        values (${p.tenantId}, ${b.email.toLowerCase()}, ${b.name ?? null}, ${b.role}, ${hash}) returning *`;
+        values (${p.tenantId}, ${b.email.toLowerCase()}, ${b.name ?? null}, ${b.role}, ${hash})
+        on conflict (tenant_id, email) do nothing returning *`;
+      if (!r) throw new AppError('conflict', 'an operator with this email exists');
       await appendAudit(tx, { tenantId: p.tenantId, ...actorOf(p), action: 'operator.invited', targetType: 'operator', targetId: r.id, data: { role: b.role } });
       return r;
     });
@@ -51,6 +62,8 @@ export function operatorRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
       const [cur] = await tx<OpRow[]>`select * from operators where id = ${id}`;
       if (!cur) throw notFound('operator');
       if ((cur.role === 'owner' || b.role === 'owner') && p.kind === 'operator' && p.role !== 'owner') throw new AppError('forbidden', 'only an owner can change an owner');
+      const losesOwner = cur.role === 'owner' && !cur.disabled_at && (b.disabled === true || (b.role !== undefined && b.role !== 'owner'));
+      if (losesOwner) await assertAnotherActiveOwner(tx, id);
       const [r] = await tx<OpRow[]>`update operators set role = ${b.role ?? cur.role}, name = ${b.name ?? cur.name},
         disabled_at = ${b.disabled === undefined ? cur.disabled_at : b.disabled ? new Date() : null} where id = ${id} returning *`;
       if (b.role && b.role !== cur.role) await appendAudit(tx, { tenantId: p.tenantId, ...actorOf(p), action: 'operator.role_changed', targetType: 'operator', targetId: id, data: { from: cur.role, to: b.role } });
