@@ -23,8 +23,11 @@ describe('operator access tokens', () => {
   it('rejects a tampered payload', async () => {
     const [h, p, s] = t.accessToken.split('.');
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
-    claims.role = 'owner';
-    claims.tid = '00000000-0000-0000-0000-000000000000';
+    // Only the role changes: sub and tid still name a real, active operator of a real tenant, so
+    // without the signature check this token would be accepted.
+    expect(claims.tid).toBe(t.tenantId);
+    expect(claims.sub).toBe(t.operatorId);
+    claims.role = claims.role === 'owner' ? 'admin' : 'owner';
     const forged = `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`;
     const res = await me(forged);
     expect(res.status).toBe(401);

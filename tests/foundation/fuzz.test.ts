@@ -14,7 +14,13 @@ beforeAll(async () => {
   t = await createTenantViaApi(hub);
   const ch = await hub.api('/v1/channels', { token: t.apiKey, body: { type: 'api', name: 'x', config: {} } });
   const conv = await hub.api('/v1/conversations', { token: t.apiKey, body: { channelId: ch.body.id, contact: { name: 'c' }, text: 'hi' } });
-  ids = { channel: ch.body.id, conversation: conv.body.conversation.id, contact: conv.body.conversation.contactId };
+  const agent = await hub.api('/v1/agents', { token: t.apiKey, body: { name: 'Fuzzed agent' } });
+  const knowledge = await hub.api('/v1/knowledge', { token: t.apiKey, body: { title: 'Doc', content: 'Returns are accepted within 30 days.', format: 'text' } });
+  const webhook = await hub.api('/v1/webhooks', { token: t.apiKey, body: { url: 'http://127.0.0.1:9/hook', events: ['message.created'] } });
+  const key = await hub.api('/v1/api-keys', { token: t.apiKey, body: { name: 'fuzz', scopes: ['conversations'] } });
+  for (const r of [ch, conv, agent, knowledge, webhook, key]) expect(r.status).toBe(201);
+  ids = { channels: ch.body.id, conversations: conv.body.conversation.id, contacts: conv.body.conversation.contactId, agents: agent.body.id,
+    knowledge: knowledge.body.id, webhooks: webhook.body.id, 'api-keys': key.body.id, operators: t.operatorId };
   const doc = (await hub.api('/v1/openapi.json')).body;
   routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) =>
     Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path: p.replace(/\{(\w+)\}/g, ':$1') })));
@@ -44,7 +50,9 @@ describe('every route under random input', () => {
         async (r, body, id, tokenIndex, contentType) => {
           const route = routes[r % routes.length];
           const useReal = tokenIndex === 3;
-          const path = route.path.replace(/:(\w+)/g, () => encodeURIComponent(useReal ? ids.conversation : id));
+          // With the access token, ids are real ones of the route's own resource (so handlers run past the lookup).
+          const resource = route.path.split('/')[2] ?? '';
+          const path = route.path.replace(/:(\w+)/g, () => encodeURIComponent(useReal ? (ids[resource] ?? ids.conversations) : id));
           const token = tokenIndex >= 3 ? (tokenIndex === 3 ? t.accessToken : t.apiKey) : tokens[tokenIndex];
           const send = () => fetch(hub.url + path + (route.method === 'GET' ? `?limit=${encodeURIComponent(id)}&cursor=${encodeURIComponent(id)}&status=${encodeURIComponent(id)}` : ''), {
             method: route.method,

@@ -1,13 +1,10 @@
 // The outbox: retries with backoff then dead letter; two workers racing never run a job twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import postgres from 'postgres';
 import pino from 'pino';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createTestDb } from '../support/db';
+import { createTestDb, connectAgain } from '../support/db';
+import { localPostgres } from '../support/local-postgres';
 import { enqueueJob, backoffMs } from '../../hub/jobs/queue';
 import { startWorker } from '../../hub/jobs/worker';
-import { MIGRATIONS_DIR } from '../../hub/store/migrate';
 import type { Database, Sql } from '../../hub/store/database';
 
 const log = pino({ level: 'silent' });
@@ -114,35 +111,34 @@ async function race(sqlA: Sql, sqlB: Sql, enqueue: Sql) {
 }
 
 describe('two workers racing over 1,000 jobs', () => {
-  it('embedded Postgres: each job runs exactly once', async () => {
-    const { runs, byWorker } = await race(db.sql, db.sql, db.sql);
-    expect(runs.size).toBe(1000);
-    expect([...runs.values()].every((n) => n === 1)).toBe(true);
-    expect(byWorker.a + byWorker.b).toBe(1000);
+  it('embedded Postgres, two workers on two connections: each job runs exactly once', async () => {
+    // Each worker has its own connection to the embedded server, as two hub processes would.
+    const a = connectAgain(db);
+    const b = connectAgain(db);
+    try {
+      const { runs, byWorker } = await race(a, b, db.sql);
+      expect(runs.size).toBe(1000);
+      expect([...runs.values()].every((n) => n === 1)).toBe(true);
+      expect(byWorker.a + byWorker.b).toBe(1000);
+      expect(byWorker.a).toBeGreaterThan(0);
+      expect(byWorker.b).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([a.end(), b.end()]);
+    }
   });
 
   it('a real Postgres server with two connection pools: each job runs exactly once', async () => {
-    // This machine's Postgres has no pgvector; the jobs table needs none, so load the core schema only.
-    const admin = postgres({ host: '127.0.0.1', port: 5432, username: 'postgres', database: 'postgres', onnotice: () => {} });
-    const name = `misy_jobs_${Date.now()}`;
-    await admin.unsafe(`create database ${name}`);
-    const opts = { host: '127.0.0.1', port: 5432, username: 'postgres', database: name, max: 4, onnotice: () => {},
-      types: { bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) } as postgres.PostgresType } };
-    const a = postgres(opts) as unknown as Sql;
-    const b = postgres(opts) as unknown as Sql;
+    // This machine's Postgres has no pgvector; the jobs table needs none (core schema only).
+    const pg = await localPostgres('misy_jobs');
     try {
-      await a.unsafe(readFileSync(join(MIGRATIONS_DIR, '001_core.sql'), 'utf8'));
-      const { runs, byWorker } = await race(a, b, a);
+      const { runs, byWorker } = await race(pg.connect(4), pg.connect(4), pg.sql);
       expect(runs.size).toBe(1000);
       expect([...runs.values()].every((n) => n === 1)).toBe(true);
       // Both pools really competed for the same rows.
       expect(byWorker.a).toBeGreaterThan(0);
       expect(byWorker.b).toBeGreaterThan(0);
     } finally {
-      await a.end();
-      await b.end();
-      await admin.unsafe(`drop database ${name}`);
-      await admin.end();
+      await pg.close();
     }
   });
 });
