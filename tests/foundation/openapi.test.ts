@@ -26,6 +26,20 @@ describe('/v1/openapi.json', () => {
     for (const r of served) expect(documented, r).toContain(r);
   });
 
+  it('lists the responses each route can really give', async () => {
+    const doc = (await hub.api('/v1/openapi.json')).body;
+    const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
+    expect(statuses('/healthz', 'get')).toEqual(['200']);
+    expect(statuses('/readyz', 'get')).toEqual(['200', '503']);
+    expect(statuses('/v1/conversations', 'post')).toEqual(['201', '400', '401', '403', '404', '409', '413']);
+    expect(statuses('/v1/conversations', 'get')).toEqual(['200', '400', '401', '403']);
+    expect(statuses('/v1/conversations/{id}', 'get')).toEqual(['200', '400', '401', '403', '404']);
+    expect(statuses('/v1/auth/login', 'post')).toEqual(['200', '400', '401', '413', '429']);
+    expect(statuses('/v1/operators/{id}', 'patch')).toContain('409');
+    // What the document promises, the hub does: a readiness failure is a 503 with the same body shape.
+    expect(doc.paths['/readyz'].get.responses['503'].content['application/json'].schema).toEqual(doc.paths['/readyz'].get.responses['200'].content['application/json'].schema);
+  });
+
   it('/docs serves the reference UI from our own origin', async () => {
     const res = await fetch(`${hub.url}/docs`);
     expect(res.status).toBe(200);

@@ -44,7 +44,7 @@ export function authRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
     }
   }
 
-  app.openapi(route({ method: 'post', path: '/v1/auth/login', tags: ['Auth'], summary: 'Operator login', auth: 'none',
+  app.openapi(route({ method: 'post', path: '/v1/auth/login', errors: [401, 429], tags: ['Auth'], summary: 'Operator login', auth: 'none',
     body: z.object({ email: z.string().email().max(320), password: z.string().min(1).max(200), tenant: z.string().max(48).optional() }), response: Session }),
   async (c) => {
     const { email, password, tenant } = c.req.valid('json');
@@ -68,7 +68,7 @@ export function authRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
     return c.json(await session(op, refresh), 200);
   });
 
-  app.openapi(route({ method: 'post', path: '/v1/auth/refresh', tags: ['Auth'], summary: 'Rotate a refresh token', auth: 'none',
+  app.openapi(route({ method: 'post', path: '/v1/auth/refresh', errors: [401], tags: ['Auth'], summary: 'Rotate a refresh token', auth: 'none',
     body: z.object({ refreshToken: z.string().min(1).max(200) }), response: Session }),
   async (c) => {
     const outcome = await rotateRefreshToken(ctx.sql, c.req.valid('json').refreshToken);
@@ -81,7 +81,7 @@ export function authRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
     return c.json(await session(op, outcome.token), 200);
   });
 
-  app.openapi(route({ method: 'post', path: '/v1/auth/password', tags: ['Auth'], summary: "Change the calling operator's own password (ends the operator's other sessions)",
+  app.openapi(route({ method: 'post', path: '/v1/auth/password', errors: [429], tags: ['Auth'], summary: "Change the calling operator's own password (ends the operator's other sessions)",
     body: z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(10).max(200) }), response: Ok }),
   async (c) => {
     const p = requireTenant(c);

@@ -46,7 +46,7 @@ export function conversationRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
     return c.json(page, 200);
   });
 
-  app.openapi(route({ method: 'post', path: '/v1/conversations', tags: ['Conversations'], summary: 'Start a conversation from the business side', status: 201,
+  app.openapi(route({ method: 'post', path: '/v1/conversations', tags: ['Conversations'], summary: 'Start a conversation from the business side', status: 201, errors: [404],
     body: z.object({ channelId: z.string().uuid(), contact: z.object({ id: z.string().uuid().optional(), externalId: z.string().min(1).max(300).optional(), name: z.string().max(200).optional(),
       email: z.string().email().max(320).optional(), phone: z.string().max(50).optional() }), text: z.string().max(MAX_TEXT).optional(), clientId: z.string().min(1).max(100).optional() }),
     response: z.object({ conversation: ConversationSchema, message: MessageSchema.nullable() }) }),

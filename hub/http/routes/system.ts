@@ -15,7 +15,7 @@ const toJob = (r: JobRow) => ({ id: r.id, kind: r.kind, status: r.status, attemp
 export function systemRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
   app.openapi(route({ method: 'get', path: '/healthz', tags: ['System'], summary: 'Liveness', auth: 'none', response: z.object({ ok: z.boolean() }) }), (c) => c.json({ ok: true }, 200));
 
-  app.openapi(route({ method: 'get', path: '/readyz', tags: ['System'], summary: 'Readiness: database reachable and migrations applied', auth: 'none',
+  app.openapi(route({ method: 'get', path: '/readyz', tags: ['System'], summary: 'Readiness: database reachable and migrations applied', auth: 'none', alsoAs: [503],
     response: z.object({ ok: z.boolean(), database: z.boolean(), pendingMigrations: z.array(z.string()) }) }), async (c) => {
     try {
       const pending = await pendingMigrations(ctx.sql);
