@@ -2,7 +2,7 @@
 import type { Tx } from '../store/database';
 import type { ConsentPurpose, ConsentRecord } from '../../sdk/src/types';
 import { CONSENT_PURPOSES } from '../../sdk/src/types';
-import { notFound } from '../http/errors';
+import { AppError, notFound } from '../http/errors';
 
 export interface ContactRow {
   id: string;
@@ -82,15 +82,35 @@ export async function updateContact(tx: Tx, id: string, d: ContactDetails): Prom
   return row;
 }
 
-export async function listContacts(tx: Tx, opts: { q?: string; limit: number; after?: string }) {
+// Contacts page oldest first on (created_at, id): ids are random UUIDs, so ordering by id alone put
+// new contacts anywhere in the list. The cursor holds created_at as integer microseconds computed by
+// Postgres (a JS Date would round away rows created in the same transaction).
+type ContactCursor = { us: string; id: string };
+const encodeContactCursor = (c: ContactCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeContactCursor(s: string): ContactCursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+    if (typeof c.us === 'string' && /^-?\d{1,18}$/.test(c.us) && typeof c.id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(c.id)) return c;
+  } catch { /* fall through */ }
+  throw new AppError('invalid_request', 'cursor is not valid');
+}
+
+export async function listContacts(tx: Tx, opts: { q?: string; limit: number; cursor?: string }) {
   const like = opts.q ? `%${opts.q.replace(/[%_\\]/g, (m) => '\\' + m)}%` : null;
-  const rows = await tx<ContactRow[]>`
-    select * from contacts where anonymized_at is null
-      ${like ? tx`and (name ilike ${like} or email ilike ${like} or phone ilike ${like})` : tx``}
-      ${opts.after ? tx`and id > ${opts.after}` : tx``}
-    order by id limit ${opts.limit + 1}`;
+  const cursor = opts.cursor ? decodeContactCursor(opts.cursor) : null;
+  const rows = await tx<(ContactRow & { created_us: string })[]>`
+    select c.*, k.created_us::text as created_us from contacts c
+    cross join lateral (select (extract(epoch from c.created_at) * 1000000)::bigint as created_us) k
+    where c.anonymized_at is null
+      ${like ? tx`and (c.name ilike ${like} or c.email ilike ${like} or c.phone ilike ${like})` : tx``}
+      ${cursor ? tx`and (k.created_us, c.id) > (${cursor.us}::bigint, ${cursor.id}::uuid)` : tx``}
+    order by k.created_us, c.id limit ${opts.limit + 1}`;
   const page = rows.slice(0, opts.limit);
-  return { data: page.map(toContact), nextCursor: rows.length > opts.limit ? page[page.length - 1].id : null };
+  const last = page[page.length - 1];
+  return {
+    data: page.map(({ created_us: _, ...r }) => toContact(r)),
+    nextCursor: rows.length > opts.limit && last ? encodeContactCursor({ us: last.created_us, id: last.id }) : null,
+  };
 }
 
 export async function contactChannels(tx: Tx, contactId: string) {

@@ -14,11 +14,11 @@ const ContactDetail = Contact.extend({ consents: z.record(z.string(), z.boolean(
 const ConsentRecord = z.object({ purpose: Purpose, granted: z.boolean(), source: z.string(), text: z.string().nullable(), ip: z.string().nullable(), userAgent: z.string().nullable(), createdAt: z.string() });
 
 export function contactRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
-  app.openapi(route({ method: 'get', path: '/v1/contacts', tags: ['Contacts'], summary: 'List contacts', query: z.object({ q: z.string().max(200).optional(), cursor: z.string().uuid().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+  app.openapi(route({ method: 'get', path: '/v1/contacts', tags: ['Contacts'], summary: 'List contacts, oldest first (nextCursor pages on)', query: z.object({ q: z.string().max(200).optional(), cursor: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
     response: z.object({ data: z.array(Contact), nextCursor: z.string().nullable() }) }), async (c) => {
     const p = requireTenant(c, { scope: 'contacts' });
     const q = c.req.valid('query');
-    return c.json(await withTenant(ctx.sql, p.tenantId, (tx) => listContacts(tx, { q: q.q, limit: q.limit, after: q.cursor })), 200);
+    return c.json(await withTenant(ctx.sql, p.tenantId, (tx) => listContacts(tx, { q: q.q, limit: q.limit, cursor: q.cursor })), 200);
   });
 
   app.openapi(route({ method: 'get', path: '/v1/contacts/{id}', tags: ['Contacts'], summary: 'A contact with consent state and channels', params: IdParam, response: ContactDetail }), async (c) => {
