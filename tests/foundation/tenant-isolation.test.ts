@@ -59,6 +59,7 @@ describe('API: every route with A credentials answers 404 for B ids', () => {
     'PATCH /v1/channels/{id}': { name: 'hijacked' },
     'DELETE /v1/channels/{id}': undefined,
     'GET /v1/channels/{id}': undefined,
+    'POST /v1/channels/{id}/rotate-secret': undefined,
     'GET /v1/conversations/{id}': undefined,
     'GET /v1/conversations/{id}/messages': undefined,
     'POST /v1/conversations/{id}/messages': { text: 'injected' },
