@@ -8,7 +8,7 @@ import type { RunOutcome } from './outcome';
 import { searchKnowledge } from '../knowledge/store';
 import { respondLocally, type Passage } from '../providers/local/responder';
 import { detectLanguage } from '../language';
-import { contentTerms, fold } from '../text';
+import { contentTerms } from '../text';
 import { consultGlobal } from '../global/store';
 import { asksForInstructions, REFUSAL } from './guardrails';
 
@@ -24,12 +24,7 @@ export async function answerLocally(ctx: HubContext, run: RunContext, agent: Age
   const question = run.trigger.text;
   const language = detectLanguage(question);
   if (asksForInstructions(question)) return { kind: 'reply', text: REFUSAL[language], sources: [], language };
-  const folded = fold(question);
-  const keyword = agent.handoff.keywords?.find((k) => folded.includes(fold(k)));
-  if (keyword) {
-    const text = respondLocally({ question: 'human', passages: [], language }).text;
-    return { kind: 'handoff', reason: 'keyword', text, detail: keyword, language };
-  }
+  // Keywords, explicit requests and sentiment were checked before (handoff-rules.ts), in both modes.
 
   const query = retrievalQuery(run);
   const hits = await searchKnowledge(ctx.sql, embeddings, run.tenantId, query, { k: 4 });

@@ -20,7 +20,8 @@ import { openDraft, streamText, type DraftStream } from './stream';
 import { extractFacts } from './facts';
 import { MAX_AGENT_TURNS } from './guardrails';
 import type { RunOutcome } from './outcome';
-import { respondLocally } from '../providers/local/responder';
+import { respondLocally, handoffMessage } from '../providers/local/responder';
+import { deterministicHandoff } from './handoff-rules';
 import { detectLanguage } from '../language';
 
 const DEFAULT_MAX_FAILURES = 2;
@@ -43,8 +44,19 @@ export async function runAgentReply(ctx: HubContext, job: JobRow): Promise<void>
   const target = { tenantId, contactId: run.contact.id, conversationId: run.conversation.id };
   const draft = openDraft(ctx, target);
   let outcome: RunOutcome;
+  const language = detectLanguage(run.trigger.text);
+  // Rules that need no model run first, in both modes (keywords, explicit requests, sentiment, repetition).
+  const rule = deterministicHandoff(run, agent);
   if (run.agentTurns >= MAX_AGENT_TURNS) {
-    outcome = { kind: 'handoff', reason: 'turn_limit', text: respondLocally({ question: 'human', passages: [], language: detectLanguage(run.trigger.text) }).text };
+    outcome = { kind: 'handoff', reason: 'turn_limit', text: handoffMessage('human', language) };
+  } else if (rule) {
+    const kind = rule.reason === 'negative_sentiment' ? 'upset' : rule.reason === 'repeated_failure' ? 'unsure' : 'human';
+    outcome = { kind: 'handoff', reason: rule.reason, text: handoffMessage(kind, language), ...(rule.detail ? { detail: rule.detail } : {}) };
+    // Offline, the local provider still reads the message: its usage and the facts in it are kept as before.
+    if (!chatProviderFor(ctx.config, run.tenantLLM, agent.model)) {
+      await recordUsage(ctx, run, 'local', 'local-extractive', { promptTokens: estimateTokens(run.trigger.text), completionTokens: estimateTokens(outcome.text) });
+      await rememberFacts(ctx, run, extractFacts(run.trigger.text, language));
+    }
   } else {
     const chat = chatProviderFor(ctx.config, run.tenantLLM, agent.model);
     try {

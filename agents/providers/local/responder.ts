@@ -39,6 +39,11 @@ const T = {
   },
 } as const;
 
+/** The message sent with a handoff decided before any answer was attempted. */
+export function handoffMessage(kind: 'human' | 'upset' | 'unsure', language: Language): string {
+  return T[language][kind === 'unsure' ? 'handoff' : kind];
+}
+
 export const DEFAULT_MIN_CONFIDENCE = 0.48;
 
 /** The "Heading: " prefix added at chunking, and the sentences after it. */
