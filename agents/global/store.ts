@@ -15,6 +15,15 @@ import { deriveKey } from '../../hub/security/secret-box';
 import { contentHash } from '../providers/local/embeddings';
 import { toVector } from '../knowledge/store';
 import { redact } from '../privacy/redact';
+import { REFUSAL } from '../runtime/guardrails';
+
+/** An agent reply that hands off or refuses teaches nothing: only operators' and grounded agent answers count. */
+function isAnswer(m: Message): boolean {
+  if (m.direction !== 'out' || !m.text.trim()) return false;
+  if (m.sender.type === 'operator') return true;
+  if (m.sender.type !== 'agent') return false;
+  return !m.meta?.handoff && !Object.values(REFUSAL).includes(m.text.trim() as never);
+}
 
 /** Questions this close (cosine) to an existing entry count as the same entry. */
 const SAME_ENTRY = 0.9;
@@ -33,7 +42,7 @@ export function extractPairs(messages: Message[]): { question: string; answer: s
   for (let i = 0; i < messages.length; i++) {
     const q = messages[i];
     if (q.direction !== 'in' || !q.text.trim()) continue;
-    const a = messages.slice(i + 1).find((m) => m.direction === 'out' && (m.sender.type === 'agent' || m.sender.type === 'operator') && m.text.trim());
+    const a = messages.slice(i + 1).find(isAnswer);
     if (a && !messages.slice(i + 1, messages.indexOf(a)).some((m) => m.direction === 'in')) pairs.push({ question: q.text, answer: a.text });
   }
   return pairs.slice(0, MAX_PAIRS_PER_CONVERSATION);
@@ -51,7 +60,13 @@ export async function contributeConversation(ctx: HubContext, embeddings: Embedd
     const messages = await listMessages(tx, conversationId, { afterSeq: 0, limit: 500 });
     const [contact] = await tx<{ name: string | null; email: string | null }[]>`select name, email from contacts where id = ${conv.contact_id}`;
     const operators = await tx<{ name: string | null }[]>`select name from operators`;
-    const names = [contact?.name, ...operators.map((o) => o.name), ...messages.map((m) => m.sender.name)].filter((n): n is string => !!n);
+    // The business itself is identifying too: its name, slug and the domains its widget runs on.
+    const [tenant] = await tx<{ name: string; slug: string }[]>`select name, slug from tenants where id = ${tenantId}`;
+    const channels = await tx<{ config: { allowedOrigins?: string[] } }[]>`select config from channels`;
+    const domains = channels.flatMap((c) => c.config?.allowedOrigins ?? []).map((o) => { try { return new URL(o).hostname; } catch { return ''; } })
+      .filter((h) => h && h !== 'localhost' && !/^[\d.]+$/.test(h));
+    const names = [contact?.name, ...operators.map((o) => o.name), ...messages.map((m) => m.sender.name), tenant?.name, tenant?.slug, ...domains]
+      .filter((n): n is string => !!n);
     return { messages, names };
   });
   if ('skipped' in source) return { contributed: 0, skipped: source.skipped };
