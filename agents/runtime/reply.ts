@@ -42,7 +42,7 @@ export async function runAgentReply(ctx: HubContext, job: JobRow): Promise<void>
   }
 
   const target = { tenantId, contactId: run.contact.id, conversationId: run.conversation.id };
-  const draft = openDraft(ctx, target);
+  let draft = openDraft(ctx, target);
   let outcome: RunOutcome;
   const language = detectLanguage(run.trigger.text);
   // Rules that need no model run first, in both modes (keywords, explicit requests, sentiment, repetition).
@@ -69,6 +69,8 @@ export async function runAgentReply(ctx: HubContext, job: JobRow): Promise<void>
         outcome = local;
       }
     } catch (err) {
+      draft.abandon(); // the partial reply will not be stored: a retry or the handoff text streams a new draft
+      draft = openDraft(ctx, target);
       if (!(err instanceof LLMError)) throw err;
       // The provider is failing (timeouts, 429s, 5xx after the SDK's own retries). Retry the job a
       // few times; past the agent's limit, hand over rather than leave the user waiting.
@@ -100,7 +102,7 @@ async function deliver(ctx: HubContext, run: RunContext, agent: { id: string; na
     if (outcome.kind === 'reply') await tx`update conversations set bot_failures = 0 where id = ${run.conversation.id}`;
     return r;
   });
-  if (!stored) return;
+  if (!stored) { draft.abandon(); return; } // an operator took over while the model was writing
   publishOutbound(ctx, run.tenantId, stored);
   if (outcome.kind === 'handoff') {
     await handoffConversation(ctx, { tenantId: run.tenantId, actorType: 'system', actorId: null }, run.conversation.id, 'human', outcome.reason);

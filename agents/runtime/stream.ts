@@ -3,7 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import type { HubContext } from '../../hub/context';
 
-export interface DraftStream { draftId: string; push(delta: string): void; readonly text: string }
+export interface DraftStream {
+  draftId: string; push(delta: string): void; readonly text: string;
+  /** Tells clients to drop the partial draft: the run failed, will be retried, or a person took over. */
+  abandon(): void;
+}
 
 export function openDraft(ctx: HubContext, target: { tenantId: string; contactId: string; conversationId: string }): DraftStream {
   const draftId = randomUUID();
@@ -17,6 +21,14 @@ export function openDraft(ctx: HubContext, target: { tenantId: string; contactId
       ctx.bus.publish({ type: 'message:delta', ...target, draftId, delta, index: index++ });
     },
     get text() { return text; },
+    abandon() {
+      if (!text) return;
+      // hub/bus.ts does not type done/abandoned yet (and hub/realtime/server.ts drops them): built as a
+      // variable so the extra fields pass through once the realtime side forwards them.
+      const event = { type: 'message:delta' as const, ...target, draftId, delta: '', index: index++, done: true, abandoned: true };
+      ctx.bus.publish(event);
+      text = '';
+    },
   };
 }
 
