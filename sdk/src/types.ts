@@ -67,7 +67,12 @@ export interface Ack<T> {
 
 /** Events every conversation carries: `conversationId` + a strictly increasing per-conversation `seq`. */
 export interface MessageNewEvent { conversationId: string; seq: number; message: Message }
-export interface MessageDeltaEvent { conversationId: string; draftId: string; delta: string; index: number }
+/**
+ * A piece of a streamed agent reply. `index` orders the pieces of one draft (they may arrive out of
+ * order); `done` marks the end of the stream (the stored `message:new` carries `meta.draftId`),
+ * `abandoned` a stream that stopped without a message (error, guard, handoff): drop the draft.
+ */
+export interface MessageDeltaEvent { conversationId: string; draftId: string; delta: string; index: number; done?: boolean; abandoned?: boolean }
 export interface MessageStatusEvent { conversationId: string; messageId: string; seq: number; status: MessageStatus }
 export interface TypingEvent { conversationId: string; typing: boolean; sender: { type: SenderType; id: string | null; name?: string } }
 export interface ConversationEvent { conversationId: string; conversation: Conversation }

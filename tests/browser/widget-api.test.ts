@@ -66,3 +66,56 @@ describe('window.Misy', () => {
     expect(events.slice(0, 2)).toEqual(['close', 'open']);
   }, 60_000);
 });
+
+describe('window.Misy lifecycle', () => {
+  it('identify() queued before load makes one identified contact; ready is replayed; toggle emits no spurious close; a declined consent is remembered', async () => {
+    const consentChannel = await createWebChannel(hub, T.apiKey);
+    const hash = createHmac('sha256', consentChannel.identitySecret).update('u-77').digest('hex');
+    const page2 = await serveHostPage(hub.url, consentChannel.widgetKey,
+      `<script>window.__ev = []; window.Misy = { q: [['identify', { id: 'u-77', name: 'Ana Queued', hash: '${hash}' }], ['on', 'open', () => __ev.push('open')], ['on', 'close', () => __ev.push('close')]] };</script>`);
+    try {
+      expect((await hub.api(`/v1/channels/${consentChannel.id}`, { method: 'PATCH', token: T.apiKey, body: { config: { allowedOrigins: [page2.origin], requireConsent: ['ai', 'learning'] } } })).status).toBe(200);
+      const before = (await contactRows()).length;
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(page2.url);
+      await page.getByRole('button', { name: 'Open chat' }).waitFor();
+      // A listener added after start still hears `ready`.
+      expect(await page.evaluate(() => new Promise((r) => (window as unknown as { Misy: { on(e: string, f: () => void): void } }).Misy.on('ready', () => r('ready'))))).toBe('ready');
+      const after = await contactRows();
+      expect(after.length - before).toBe(1); // no anonymous contact first
+      expect(after.some((c) => c.name === 'Ana Queued')).toBe(true);
+
+      const misy = (call: 'toggle' | 'reset') => page.evaluate((c) => (window as unknown as { Misy: Record<string, () => unknown> }).Misy[c](), call);
+      await misy('toggle');
+      // The consent question names exactly what the channel asks for.
+      await page.getByText(/AI assistant answer.*and use anonymized conversations/).waitFor();
+      await page.getByRole('button', { name: 'No, thanks' }).click();
+      await misy('toggle');
+      await page.getByPlaceholder('Write a message…').waitFor({ state: 'detached' });
+      await page.waitForTimeout(100);
+      expect(await page.evaluate(() => (window as unknown as { __ev: string[] }).__ev)).toEqual(['open', 'close']);
+
+      // Declining is remembered across a reload; the privacy link asks again.
+      await page.reload();
+      await page.getByRole('button', { name: 'Open chat' }).click();
+      await page.getByPlaceholder('Write a message…').waitFor();
+      expect(await page.getByRole('button', { name: 'Accept' }).count()).toBe(0);
+      await page.getByRole('button', { name: 'Privacy choices' }).click();
+      await page.getByRole('button', { name: 'Accept' }).click();
+      await page.getByRole('button', { name: 'Accept' }).waitFor({ state: 'detached' });
+      const rows = await hub.ctx.sql<{ purpose: string; granted: boolean; text_shown: string }[]>`select purpose, granted, text_shown from consents order by id desc limit 2`;
+      expect(rows.map((r) => `${r.purpose}:${r.granted}`).sort()).toEqual(['ai:true', 'learning:true']);
+      expect(rows[0].text_shown).toMatch(/improve our answers/);
+
+      // reset(): a new anonymous visitor, the panel stays open, and no close/open pair is emitted.
+      await page.evaluate(() => { (window as unknown as { __ev: string[] }).__ev = []; (window as unknown as { Misy: { on(e: string, f: () => void): void } }).Misy.on('close', () => (window as unknown as { __ev: string[] }).__ev.push('close')); });
+      await misy('reset');
+      await until(async () => (await contactRows()).length === after.length + 1, 5000, 'a new anonymous contact');
+      await page.getByPlaceholder('Write a message…').waitFor();
+      await page.waitForTimeout(200);
+      expect(await page.evaluate(() => (window as unknown as { __ev: string[] }).__ev)).toEqual([]);
+    } finally {
+      await page2.close();
+    }
+  }, 40_000);
+});

@@ -156,11 +156,14 @@ describe('widget in Chromium', () => {
     expect(transferred).toBeLessThanOrEqual(25 * 1024);
   });
 
-  it('is usable on a phone: full-screen panel', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 390, height: 760 }, isMobile: true })).newPage();
+  it('is usable on a phone: full-screen modal panel, no keyboard thrown up on open', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 390, height: 760 }, isMobile: true, hasTouch: true })).newPage();
     await openWidget(page);
     const box = await page.locator('misy-chat .panel').boundingBox();
     expect(box).toMatchObject({ x: 0, y: 0, width: 390, height: 760 });
+    expect(await page.locator('misy-chat .panel').getAttribute('aria-modal')).toBe('true');
+    // Focus moves into the dialog (its close button), not the composer: no on-screen keyboard yet.
+    expect(await page.evaluate(() => document.querySelector('misy-chat')!.shadowRoot!.activeElement?.className)).toBe('x');
     await screenshot(page, 'widget-mobile');
   });
 });

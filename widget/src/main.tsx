@@ -39,17 +39,29 @@ if (!script || !widgetKey) {
   let wantOpen = false;
   let mounted: HTMLElement | undefined;
 
-  const mount = async () => {
-    const info = await session.start();
+  let ready = false;
+
+  /** Renders a fresh App for the session just started; the panel stays as the visitor left it. */
+  const mount = () => {
+    const info = session.info!;
     const locale = pickLocale(presetLocale, info.channel.locale, document.documentElement.lang, navigator.language);
     const style = document.createElement('style');
     style.textContent = css(info.channel.theme.color ?? '#4f46e5', info.channel.theme.position ?? 'right');
     const container = document.createElement('div');
+    wantOpen = control.isOpen?.() ?? wantOpen;
     if (mounted) render(null, mounted); // unmount the previous visitor's UI: its listeners and socket go with it
     mounted = container;
     shadow.replaceChildren(style, container);
-    render(<App key={info.contactId} session={session} t={STRINGS[locale]} events={events} control={control} />, container);
-    if (wantOpen) control.setOpen?.(true);
+    render(<App key={info.contactId} session={session} t={STRINGS[locale]} initialOpen={wantOpen} events={events} control={control} />, container);
+  };
+
+  /** A new session (identify, reset): start it first, so a refused one leaves the current chat intact. */
+  const restart = async (change: () => void, undo: () => void) => {
+    change();
+    try { await session.start(); } catch (err) { undo(); throw err; }
+    session.rt?.close();
+    session.rt = undefined;
+    mount();
   };
 
   const api: MisyApi & { __loaded: true } = {
@@ -58,10 +70,8 @@ if (!script || !widgetKey) {
     close() { wantOpen = false; control.setOpen?.(false); },
     toggle() { control.isOpen?.() ? api.close() : api.open(); },
     async identify(identity) {
-      session.identity = identity;
-      session.rt?.close();
-      session.rt = undefined;
-      await mount();
+      const previous = session.identity;
+      await restart(() => { session.identity = identity; }, () => { session.identity = previous; });
     },
     async setAttributes(attributes) {
       session.attributes = { ...session.attributes, ...attributes };
@@ -71,20 +81,38 @@ if (!script || !widgetKey) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
       set.add(fn);
+      // A listener added after start still hears `ready` (pages often load their code after ours).
+      if (event === 'ready' && ready) queueMicrotask(() => fn());
       return () => set!.delete(fn);
     },
     async reset() {
-      session.forget();
-      await mount();
+      await restart(() => session.forget(), () => {});
     },
   };
   w.Misy = api;
 
   const boot = async () => {
     document.body.appendChild(host);
+    // Who the visitor is must be known before the first session: a queued identify() would
+    // otherwise first create an anonymous contact, then a second, identified one.
+    const later: typeof queued = [];
+    for (const call of queued) {
+      if (call[0] === 'identify') session.identity = call[1] as Identity;
+      else if (call[0] === 'setAttributes') session.attributes = { ...session.attributes, ...(call[1] as Record<string, unknown>) };
+      else later.push(call);
+    }
     try {
-      await mount();
-      for (const [method, ...args] of queued) (api as unknown as Record<string, (...a: unknown[]) => unknown>)[method]?.(...args);
+      try {
+        await session.start();
+      } catch (err) {
+        if (!session.identity) throw err;
+        console.error('[misy] identify() was refused; continuing anonymously:', err instanceof Error ? err.message : err);
+        session.identity = undefined;
+        await session.start();
+      }
+      mount();
+      for (const [method, ...args] of later) (api as unknown as Record<string, (...a: unknown[]) => unknown>)[method]?.(...args);
+      ready = true;
       events.emit('ready');
     } catch (err) {
       console.error('[misy] the chat could not start:', err instanceof Error ? err.message : err);

@@ -57,12 +57,18 @@ export class WidgetSession {
     return this.rt;
   }
 
+  /** Small per-visitor values that must survive a reload (the unread count, a declined consent). */
+  recall(name: string): string | null { return storage()?.getItem(this.key(name)) ?? null; }
+  remember(name: string, value: string | null) {
+    try { if (value === null) storage()?.removeItem(this.key(name)); else storage()?.setItem(this.key(name), value); } catch { /* blocked storage: memory only */ }
+  }
+
   /** Forget this visitor: a new anonymous session on the next start. */
   forget() {
     this.rt?.reset();
     this.rt?.close();
     this.rt = undefined;
-    storage()?.removeItem(this.key('visitor'));
+    for (const name of ['visitor', 'unread', 'consent']) this.remember(name, null);
     this.identity = undefined;
   }
 }

@@ -21,7 +21,9 @@ export const css = (color: string, side: 'left' | 'right') => `
 .sys{align-self:center;color:#6b7280;font-size:12px;text-align:center;max-width:90%}
 .meta{font-size:11px;color:#6b7280;padding:0 4px}
 .who{font-size:11px;font-weight:600;color:#374151;padding:0 4px}
-.failed{color:#dc2626}
+.ai{font-size:10px;font-weight:700;color:${color};border:1px solid;border-radius:4px;padding:0 3px;margin-left:4px}
+.failed{color:#dc2626;background:none;border:0;cursor:pointer;text-decoration:underline}
+.lnk{background:none;border:0;color:inherit;font:inherit;text-decoration:underline;cursor:pointer;padding:0}
 .typing{font-size:12px;color:#6b7280;padding:0 16px 6px;min-height:18px;background:#f9fafb}
 .older{align-self:center;background:#fff;border:1px solid #e5e7eb;border-radius:12px;padding:4px 12px;font-size:12px;cursor:pointer;color:#374151}
 .consent{margin:10px 14px;padding:12px;border:1px solid #e5e7eb;border-radius:12px;background:#fff;font-size:13px}
@@ -34,5 +36,5 @@ textarea{flex:1;resize:none;border:1px solid #d1d5db;border-radius:10px;padding:
 .send{background:${color};color:#fff;border:0;border-radius:10px;padding:0 14px;height:40px;font-weight:600;cursor:pointer}
 .send:disabled{opacity:.5;cursor:default}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-@media (max-width:480px){.root{${side}:12px;bottom:12px}.panel.open{position:fixed;inset:0;width:100vw;height:100vh;border-radius:0}.is-open .bubble{display:none}}
+@media (max-width:480px){.root{${side}:12px;bottom:12px}.panel{position:fixed;inset:0;width:100vw;height:100vh;height:100dvh;border-radius:0}.is-open .bubble{display:none}}
 `;
