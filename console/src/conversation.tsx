@@ -1,17 +1,26 @@
 // One conversation, live: messages (and streamed agent drafts), typing, composer, and the
 // ownership actions — take over, hand back to the bot, assign, resolve, reopen.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { MisyRealtime, Conversation, Message, Operator } from '@misy/sdk';
 import type { Auth } from './auth';
 
 interface Props { rt: MisyRealtime; auth: Auth; conversation: Conversation; operators: Operator[]; onChange(c: Conversation): void; onToggleContact(): void }
+
+/** A contact "typing" never followed by "stopped" (tab closed) expires after this. */
+const TYPING_TTL_MS = 5000;
+/** After `done`, a draft waits this long for its stored message before it is dropped. */
+const DONE_GRACE_MS = 1500;
+const OLDER_PAGE = 30;
 
 const senderLabel = (m: Message) => m.sender.type === 'contact' ? (m.sender.name ?? 'Visitor') : m.sender.type === 'agent' ? `AI · ${m.sender.name ?? 'Agent'}` : m.sender.type === 'operator' ? (m.sender.name ?? 'Operator') : 'System';
 
 export function ConversationView({ rt, auth, conversation: c, operators, onChange, onToggleContact }: Props) {
   const me = auth.session!.operator;
   const [messages, setMessages] = useState<Map<string, Message>>(new Map());
-  const [drafts, setDrafts] = useState<Map<string, string>>(new Map());
+  // Streamed pieces by `index`, so one arriving out of order lands in its place.
+  const [drafts, setDrafts] = useState<Map<string, string[]>>(new Map());
+  const finished = useRef(new Set<string>());
+  const contactTyping = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const [typing, setTyping] = useState(false);
   const [hasMore, setHasMore] = useState(false);
   const [text, setText] = useState('');
@@ -20,6 +29,10 @@ export function ConversationView({ rt, auth, conversation: c, operators, onChang
   const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const add = (ms: Message[]) => setMessages((prev) => { const n = new Map(prev); for (const m of ms) n.set(m.id, m); return n; });
+  const dropDraft = (id: string) => {
+    finished.current.add(id); // a late delta must not bring it back
+    setDrafts((d) => { if (!d.has(id)) return d; const n = new Map(d); n.delete(id); return n; });
+  };
 
   useEffect(() => {
     let alive = true;
@@ -31,22 +44,50 @@ export function ConversationView({ rt, auth, conversation: c, operators, onChang
         if (e.conversationId !== c.id) return;
         add([e.message]);
         const draftId = e.message.meta?.draftId as string | undefined;
-        if (draftId) setDrafts((d) => { const n = new Map(d); n.delete(draftId); return n; });
+        if (draftId) dropDraft(draftId);
         if (e.message.direction === 'in') setTyping(false);
       }),
-      rt.on('message:delta', (e) => { if (e.conversationId === c.id) setDrafts((d) => new Map(d).set(e.draftId, (d.get(e.draftId) ?? '') + e.delta)); }),
-      rt.on('typing', (e) => { if (e.conversationId === c.id && e.sender.type === 'contact') setTyping(e.typing); }),
+      // Delivery state changes after the message was shown (queued → sent → delivered → read / failed).
+      rt.on('message:status', (e) => {
+        if (e.conversationId !== c.id) return;
+        setMessages((prev) => { const m = prev.get(e.messageId); return !m || m.status === e.status ? prev : new Map(prev).set(m.id, { ...m, status: e.status }); });
+      }),
+      rt.on('message:delta', (e) => {
+        if (e.conversationId !== c.id || finished.current.has(e.draftId)) return;
+        if (e.abandoned) return dropDraft(e.draftId);
+        if (e.done) { setTimeout(() => dropDraft(e.draftId), DONE_GRACE_MS); return; }
+        setDrafts((d) => { const parts = (d.get(e.draftId) ?? []).slice(); parts[e.index] = e.delta; return new Map(d).set(e.draftId, parts); });
+      }),
+      rt.on('typing', (e) => {
+        if (e.conversationId !== c.id || e.sender.type !== 'contact') return;
+        clearTimeout(contactTyping.current);
+        setTyping(e.typing);
+        if (e.typing) contactTyping.current = setTimeout(() => setTyping(false), TYPING_TTL_MS);
+      }),
     ];
-    return () => { alive = false; offs.forEach((o) => o()); };
+    return () => { alive = false; offs.forEach((o) => o()); clearTimeout(contactTyping.current); };
   }, [c.id]);
 
   const sorted = [...messages.values()].sort((a, b) => a.seq - b.seq);
-  useEffect(() => { const el = list.current; if (el) el.scrollTop = el.scrollHeight; }, [sorted.length, drafts]);
+  // Follow new messages only while the operator is at the bottom; when an older page is prepended
+  // keep the distance from the bottom, so what they were reading stays where it was.
+  const atBottom = useRef(true);
+  const fromBottom = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const el = list.current;
+    if (!el) return;
+    if (fromBottom.current !== null) { el.scrollTop = el.scrollHeight - fromBottom.current; fromBottom.current = null; }
+    else if (atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [sorted.length, drafts]);
+  const onScroll = () => { const el = list.current!; atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 60; };
 
   async function older() {
-    const page = await rt.history(c.id, sorted[0]?.seq);
-    add(page.messages);
-    setHasMore(page.hasMore);
+    const el = list.current;
+    // REST pages by seq today; the console namespace's `history` (same shape as the widget's) can replace it.
+    const page = await auth.api.conversations.messages(c.id, { beforeSeq: sorted[0]?.seq, limit: OLDER_PAGE });
+    if (el) fromBottom.current = el.scrollHeight - el.scrollTop;
+    add(page.data);
+    setHasMore(page.nextCursor !== null && (page.data[0]?.seq ?? 1) > 1);
   }
 
   async function act(fn: () => Promise<Conversation>) {
@@ -90,7 +131,7 @@ export function ConversationView({ rt, auth, conversation: c, operators, onChang
         </div>
       </div>
       {error && <div class="error" role="alert" style="padding:6px 16px">{error}</div>}
-      <div class="msgs" ref={list} role="log" aria-live="polite">
+      <div class="msgs" ref={list} role="log" aria-live="polite" onScroll={onScroll}>
         {hasMore && <button class="older" type="button" onClick={() => void older()}>Load earlier messages</button>}
         {sorted.map((m) => m.sender.type === 'system'
           ? <div key={m.id} class="m system">{m.text}</div>
@@ -101,7 +142,7 @@ export function ConversationView({ rt, auth, conversation: c, operators, onChang
               <span class="t">{new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}{m.direction === 'out' ? ` · ${m.status}` : ''}</span>
             </div>
           ))}
-        {[...drafts].map(([id, d]) => <div key={id} class="m agent"><span class="who">AI · typing</span><div class="b">{d}</div></div>)}
+        {[...drafts].map(([id, parts]) => <div key={id} class="m agent"><span class="who">AI · typing</span><div class="b">{parts.join('')}</div></div>)}
       </div>
       <div class="typing">{typing ? `${c.contactName ?? 'Visitor'} is typing…` : ''}</div>
       <form class="composer" onSubmit={send}>

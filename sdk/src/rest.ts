@@ -22,6 +22,8 @@ export interface KnowledgeDocument { id: string; title: string; source: string |
 export interface Agent { id: string; name: string; description: string; instructions: string; model: string | null; tools: string[]; handoff: Record<string, unknown>; enabled: boolean; createdAt: string; updatedAt: string }
 export interface AgentInput { name: string; description?: string; instructions?: string; model?: string | null; tools?: string[]; handoff?: { keywords?: string[]; minConfidence?: number; maxFailures?: number; onNegativeSentiment?: boolean }; enabled?: boolean }
 
+export interface Channel { id: string; type: string; name: string; enabled?: boolean; config: Record<string, unknown>; [k: string]: unknown }
+
 type Query = Record<string, string | number | undefined>;
 
 export function createMisyClient(opts: RestOptions) {
@@ -103,7 +105,10 @@ export function createMisyClient(opts: RestOptions) {
     },
     channels: {
       list: () => request<{ data: Record<string, unknown>[] }>('GET', '/v1/channels'),
-      create: (body: { type: string; name: string; config: Record<string, unknown> }) => request<Record<string, unknown>>('POST', '/v1/channels', body),
+      get: (id: string) => request<Channel>('GET', `/v1/channels/${id}`),
+      create: (body: { type: string; name: string; config: Record<string, unknown> }) => request<Channel & { generatedSecrets?: Record<string, string> }>('POST', '/v1/channels', body),
+      update: (id: string, body: { name?: string; enabled?: boolean; config?: Record<string, unknown> }) => request<Channel>('PATCH', `/v1/channels/${id}`, body),
+      remove: (id: string) => request<unknown>('DELETE', `/v1/channels/${id}`),
     },
   };
 }
