@@ -24,6 +24,12 @@ export interface AgentInput { name: string; description?: string; instructions?:
 
 export interface Channel { id: string; type: string; name: string; enabled?: boolean; config: Record<string, unknown>; [k: string]: unknown }
 
+export type ApiScope = 'conversations' | 'contacts' | 'channels' | 'agents' | 'knowledge' | 'webhooks' | 'audit' | 'admin';
+export interface ApiKey { id: string; name: string; scopes: ApiScope[]; [k: string]: unknown }
+export interface KnowledgeHit { documentId: string; title: string; source: string | null; content: string; score: number; similarity: number }
+export interface Job { id: number; kind?: string; status: 'queued' | 'running' | 'done' | 'dead'; [k: string]: unknown }
+export interface WidgetSessionResult { token: string; contactId: string; visitorToken?: string; conversationId?: string | null; [k: string]: unknown }
+
 type Query = Record<string, string | number | undefined>;
 
 export function createMisyClient(opts: RestOptions) {
@@ -77,11 +83,38 @@ export function createMisyClient(opts: RestOptions) {
     },
     operators: {
       list: () => request<{ data: Operator[] }>('GET', '/v1/operators'),
+      create: (body: { email: string; password: string; name?: string; role?: 'owner' | 'admin' | 'agent' }) => request<Operator>('POST', '/v1/operators', body),
+    },
+    apiKeys: {
+      list: () => request<{ data: ApiKey[] }>('GET', '/v1/api-keys'),
+      /** The key itself is in the answer once, never again. */
+      create: (body: { name: string; scopes: ApiScope[] }) => request<ApiKey & { key: string }>('POST', '/v1/api-keys', body),
+      revoke: (id: string) => request<ApiKey>('DELETE', `/v1/api-keys/${id}`),
+    },
+    /** Public: what the widget calls; the hub checks the page's Origin against the channel's allow-list. */
+    widget: {
+      session: (body: { widgetKey: string; visitorToken?: string; identity?: { id: string; name?: string; email?: string; hash: string }; attributes?: Record<string, unknown> }) =>
+        request<WidgetSessionResult>('POST', '/v1/widget/session', body),
+    },
+    jobs: {
+      list: (q: { status?: Job['status']; limit?: number } = {}) => request<{ data: Job[] }>('GET', '/v1/jobs', undefined, q),
+      retry: (id: number) => request<unknown>('POST', `/v1/jobs/${id}/retry`, {}),
+    },
+    /** Platform key only. */
+    tenants: {
+      create: (body: { name: string; slug: string; plan?: string; operator: { email: string; password: string; name?: string } }) =>
+        request<{ tenant: { id: string; name: string; slug: string; [k: string]: unknown }; apiKey: string; operator: Record<string, unknown> }>('POST', '/v1/tenants', body),
+    },
+    /** Platform key only: the anonymized global store. */
+    global: {
+      list: (q: { limit?: number; minContributors?: number } = {}) => request<{ data: Record<string, unknown>[] }>('GET', '/v1/global', undefined, q),
+      remove: (id: string) => request<unknown>('DELETE', `/v1/global/${id}`),
     },
     knowledge: {
       add: (body: { title: string; content: string; format: 'text' | 'markdown' | 'html'; source?: string }) => request<KnowledgeDocument>('POST', '/v1/knowledge', body),
       list: () => request<{ data: KnowledgeDocument[] }>('GET', '/v1/knowledge'),
       remove: (id: string) => request<unknown>('DELETE', `/v1/knowledge/${id}`),
+      search: (q: string, k?: number) => request<{ data: KnowledgeHit[] }>('GET', '/v1/knowledge/search', undefined, { q, k }),
     },
     tenant: {
       get: () => request<{ id: string; name: string; slug: string; plan: string; settings: Record<string, unknown>; createdAt: string }>('GET', '/v1/tenant'),
