@@ -2,12 +2,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
-import { Scalar } from '@scalar/hono-api-reference';
 import { randomUUID } from 'node:crypto';
 import type { HubContext } from '../context';
 import { AppError, errorBody } from './errors';
 import { authenticate, type Env } from './principal';
 import { registerRoutes } from './routes';
+import { registerDocsRoutes } from './docs';
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
@@ -23,6 +23,7 @@ export function createApp(ctx: HubContext) {
     },
   });
 
+  const hsts = ctx.config.publicUrl.startsWith('https://');
   app.use('*', async (c, next) => {
     const started = performance.now();
     c.set('requestId', c.req.header('x-request-id')?.slice(0, 100) ?? randomUUID());
@@ -30,6 +31,8 @@ export function createApp(ctx: HubContext) {
     c.header('X-Request-Id', c.get('requestId'));
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
+    // Browsers that reached us over https must never be downgraded to http.
+    if (hsts) c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     const route = c.req.routePath ?? 'unmatched';
     ctx.metrics.httpDuration.observe({ method: c.req.method, route, status: String(c.res.status) }, (performance.now() - started) / 1000);
   });
@@ -73,29 +76,8 @@ export function createApp(ctx: HubContext) {
     info: { title: 'Misy API', version: '1.0.0', description: 'Omnichannel conversation hub with AI agents' },
     servers: [{ url: ctx.config.publicUrl }],
   });
-  app.get('/docs', async (c, next) => {
-    // The reference UI is served from our own origin: Misy runs offline.
-    c.header('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'");
-    c.header('X-Frame-Options', 'DENY');
-    return next();
-  }, Scalar({ url: '/v1/openapi.json', pageTitle: 'Misy API', cdn: '/docs/scalar.js', withDefaultFonts: false }));
-  app.get('/docs/scalar.js', async (c) => {
-    c.header('Cache-Control', 'public, max-age=86400');
-    c.header('Content-Type', 'application/javascript; charset=utf-8');
-    return c.body(new Uint8Array(await scalarBundle()));
-  });
+  registerDocsRoutes(app);
   return app;
-}
-
-let scalarCache: Buffer | null = null;
-async function scalarBundle(): Promise<Buffer> {
-  if (!scalarCache) {
-    const { readFile } = await import('node:fs/promises');
-    const { createRequire } = await import('node:module');
-    const path = createRequire(import.meta.url).resolve('@scalar/api-reference/browser/standalone.js');
-    scalarCache = await readFile(path);
-  }
-  return scalarCache;
 }
 
 /** Postgres unique_violation (SQLSTATE 23505), as the porsager client reports it. */

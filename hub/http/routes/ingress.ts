@@ -21,12 +21,33 @@ const ApiInbound = z.object({
   meta: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** Reads the body as bytes with a hard cap, before anything interprets it. */
+/**
+ * Reads the body as bytes with a hard cap, before anything interprets it. The cap is enforced while
+ * streaming: a lying Content-Length or a chunked body stops being read at max + 1 bytes, so an
+ * oversized request never sits whole in memory. `null` means too large (413).
+ */
 export async function readRawBody(c: Context, max = MAX_INGRESS_BYTES): Promise<Uint8Array | null> {
   const declared = Number(c.req.header('content-length') ?? 0);
   if (declared > max) return null;
-  const buf = new Uint8Array(await c.req.arrayBuffer());
-  return buf.byteLength > max ? null : buf;
+  const stream = c.req.raw.body;
+  if (!stream) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) { out.set(chunk, at); at += chunk.byteLength; }
+  return out;
 }
 
 export function admissionResponse(c: Context, outcome: Admission) {

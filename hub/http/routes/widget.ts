@@ -17,6 +17,13 @@ export function originAllowed(channel: ChannelRow, origin: string | undefined | 
   return !!origin && allowed.includes(origin);
 }
 
+/** System query: the preflight comes before any tenant is known. */
+async function originOnAnyWebChannel(ctx: HubContext, origin: string): Promise<boolean> {
+  const [row] = await ctx.sql`select 1 from channels where type = 'web' and enabled
+    and (config->'allowedOrigins' @> jsonb_build_array(${origin}::text) or config->'allowedOrigins' @> '["*"]'::jsonb) limit 1`;
+  return !!row;
+}
+
 function identityValid(secret: string, id: string, hash: string): boolean {
   const expected = createHmac('sha256', secret).update(id).digest();
   const given = Buffer.from(hash, 'hex');
@@ -30,12 +37,14 @@ const Session = z.object({
 }).openapi('WidgetSession');
 
 export function widgetRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
-  // CORS for the widget: only origins on the channel's allow-list, decided per request after lookup.
-  app.options('/v1/widget/session', (c) => {
+  // CORS preflight for the widget. The preflight carries no widget key, so it cannot know the
+  // channel: it answers with CORS headers only for an origin on SOME enabled web channel's
+  // allow-list; the POST itself then checks that channel's own list.
+  app.options('/v1/widget/session', async (c) => {
     const origin = c.req.header('origin');
-    if (origin) {
+    c.header('Vary', 'Origin');
+    if (origin && origin.length <= 300 && (await originOnAnyWebChannel(ctx, origin))) {
       c.header('Access-Control-Allow-Origin', origin);
-      c.header('Vary', 'Origin');
       c.header('Access-Control-Allow-Methods', 'POST');
       c.header('Access-Control-Allow-Headers', 'content-type');
       c.header('Access-Control-Max-Age', '600');
