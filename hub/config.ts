@@ -49,6 +49,13 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MISY_SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   MISY_JOB_POLL_MS: z.coerce.number().int().min(10).default(250),
+  // How many reverse proxies in front of the hub append to X-Forwarded-For: 'false' (default: the
+  // header is ignored, anyone could forge it), 'true' (one proxy) or a hop count.
+  MISY_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|[0-9]{1,2})$/, "must be 'true', 'false' or a number of proxy hops")
+    .default('false')
+    .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -78,6 +85,8 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   seedDemo: boolean;
   jobPollMs: number;
+  /** Trusted reverse-proxy hops for X-Forwarded-For; 0 = use the socket's peer address only. */
+  trustProxyHops: number;
 }
 
 export class ConfigError extends Error {}
@@ -117,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     seedDemo: e.MISY_SEED_DEMO,
     jobPollMs: e.MISY_JOB_POLL_MS,
+    trustProxyHops: e.MISY_TRUST_PROXY,
   };
 }
 

@@ -5,7 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { randomUUID } from 'node:crypto';
 import type { HubContext } from '../context';
 import { AppError, errorBody } from './errors';
-import { authenticate, type Env } from './principal';
+import { authenticate, resolveClientIp, type Env } from './principal';
 import { registerRoutes } from './routes';
 import { registerDocsRoutes } from './docs';
 
@@ -27,6 +27,7 @@ export function createApp(ctx: HubContext) {
   app.use('*', async (c, next) => {
     const started = performance.now();
     c.set('requestId', c.req.header('x-request-id')?.slice(0, 100) ?? randomUUID());
+    c.set('clientIp', resolveClientIp(c, ctx.config.trustProxyHops));
     await next();
     c.header('X-Request-Id', c.get('requestId'));
     c.header('X-Content-Type-Options', 'nosniff');

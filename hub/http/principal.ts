@@ -12,7 +12,7 @@ export type Principal =
 
 export type TenantPrincipal = Exclude<Principal, { kind: 'platform' }>;
 
-export type Env = { Variables: { principal: Principal; requestId: string } };
+export type Env = { Variables: { principal: Principal; requestId: string; clientIp: string | null } };
 
 function safeEqual(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
@@ -72,7 +72,26 @@ export function actorOf(p: TenantPrincipal): { actorType: 'operator' | 'api_key'
   return p.kind === 'operator' ? { actorType: 'operator', actorId: p.operatorId } : { actorType: 'api_key', actorId: p.keyId };
 }
 
-export function clientIp(c: Context): string | null {
+function peerAddress(c: Context): string | null {
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? null;
+}
+
+/**
+ * The client's address. X-Forwarded-For is believed only with MISY_TRUST_PROXY: each of the
+ * `trustedHops` proxies appends the address it received from, so the client is the entry that many
+ * places from the right; anything further left was written by the client and may be forged.
+ */
+export function resolveClientIp(c: Context, trustedHops: number): string | null {
+  const peer = peerAddress(c);
+  if (trustedHops <= 0) return peer;
+  const forwarded = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (!forwarded.length) return peer;
+  const ip = forwarded[Math.max(0, forwarded.length - trustedHops)];
+  return /^[0-9a-fA-F:.]{2,45}$/.test(ip) ? ip : peer;
+}
+
+/** The address resolved once per request by the app (see resolveClientIp); the peer address otherwise. */
+export function clientIp(c: Context): string | null {
+  return (c.get('clientIp') as string | null | undefined) ?? peerAddress(c);
 }

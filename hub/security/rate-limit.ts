@@ -6,13 +6,13 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { RedisClientType } from 'redis';
 import type { Config } from '../config';
 
-export type LimitKind = 'tenant' | 'contact' | 'login_account' | 'login_ip';
+export type LimitKind = 'tenant' | 'contact' | 'login_account' | 'login_ip' | 'widget_session_ip' | 'widget_session_key';
 export type Plan = 'free' | 'premium' | 'enterprise';
 /** `ok: false` maps to HTTP 429 with Retry-After: retryAfterSeconds. */
 export type LimitVerdict = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 export interface RateLimiter {
-  /** Spends one point of the budget `kind`/`key`; `plan` only matters for 'tenant' and 'contact'. */
+  /** Spends one point of the budget `kind`/`key`; `plan` matters for every kind but the login ones. */
   consume(kind: LimitKind, key: string, plan?: Plan): Promise<LimitVerdict>;
 }
 
@@ -64,6 +64,12 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
       case 'login_account':
       case 'login_ip':
         return limiter(kind, LOGIN_LIMITS[kind].points, LOGIN_LIMITS[kind].duration);
+      // Anonymous widget sessions (each may create a contact) spend the tenant plan's budgets: an
+      // address is held to what one contact may send, a widget key to what the whole tenant may.
+      case 'widget_session_ip':
+        return limiter(`widget_ip:${plan}`, opts.limits[plan].contactPerMinute, 60);
+      case 'widget_session_key':
+        return limiter(`widget_key:${plan}`, opts.limits[plan].tenantPerMinute, 60);
       default: {
         const unknown: never = kind;
         throw new Error(`unknown rate limit kind: ${String(unknown)}`);

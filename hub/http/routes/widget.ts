@@ -2,7 +2,7 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { HubContext } from '../../context';
-import type { Env } from '../principal';
+import { clientIp, type Env } from '../principal';
 import { route } from '../route';
 import { AppError } from '../errors';
 import { channelSecrets, findWebChannelByKey, type ChannelRow } from '../../domain/channels';
@@ -10,6 +10,7 @@ import { withTenant } from '../../store/tenant';
 import { resolveContactIdentity, currentConsents, updateContact } from '../../domain/contacts';
 import { findActiveConversation } from '../../domain/conversations';
 import { hashToken } from '../../auth/api-keys';
+import type { Plan } from '../../security/rate-limit';
 
 export function originAllowed(channel: ChannelRow, origin: string | undefined | null): boolean {
   const allowed = (channel.config.allowedOrigins as string[] | undefined) ?? [];
@@ -22,6 +23,15 @@ async function originOnAnyWebChannel(ctx: HubContext, origin: string): Promise<b
   const [row] = await ctx.sql`select 1 from channels where type = 'web' and enabled
     and (config->'allowedOrigins' @> jsonb_build_array(${origin}::text) or config->'allowedOrigins' @> '["*"]'::jsonb) limit 1`;
   return !!row;
+}
+
+/** Anonymous, and each call may create a contact: throttled per client address and per widget key, by the tenant's plan. */
+async function throttleSession(ctx: HubContext, channel: ChannelRow, ip: string | null): Promise<void> {
+  const [tenant] = await ctx.sql<{ plan: Plan }[]>`select plan from tenants where id = ${channel.tenant_id}`;
+  for (const [kind, key] of [['widget_session_ip', `${channel.tenant_id}:${ip ?? 'unknown'}`], ['widget_session_key', channel.public_key ?? channel.id]] as const) {
+    const v = await ctx.limiter.consume(kind, key, tenant?.plan ?? 'free');
+    if (!v.ok) throw new AppError('rate_limited', 'too many widget sessions; try again later', { retryAfter: v.retryAfterSeconds });
+  }
 }
 
 function identityValid(secret: string, id: string, hash: string): boolean {
@@ -64,6 +74,7 @@ export function widgetRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
     const origin = c.req.header('origin');
     const channel = await findWebChannelByKey(ctx.sql, body.widgetKey);
     if (!channel) throw new AppError('not_found', 'unknown widget key');
+    await throttleSession(ctx, channel, clientIp(c));
     // A browser always sends Origin on a cross-origin POST; no Origin means a non-browser caller,
     // allowed only when the channel accepts any origin.
     if (!originAllowed(channel, origin)) throw new AppError('origin_not_allowed', `origin ${origin ?? '(none)'} is not allowed for this widget`);
