@@ -9,9 +9,9 @@ const origin = z
   .max(200)
   .regex(/^(https?:\/\/[^/\s]+|\*)$/, 'an origin like https://shop.example.com (no path)');
 
+// `requireConsent` is a setting of every channel type, validated by the hub (SharedChannelSettings).
 export const webConfigSchema = z.object({
   allowedOrigins: z.array(origin).max(50).default([]),
-  requireConsent: z.array(z.enum(['processing', 'ai', 'learning', 'marketing'])).default([]),
   theme: z.object({ color: z.string().regex(/^#[0-9a-fA-F]{3,8}$/).optional(), position: z.enum(['right', 'left']).optional() }).strict().default({}),
   title: z.string().max(80).optional(),
   welcome: z.string().max(500).optional(),

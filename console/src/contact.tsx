@@ -1,5 +1,6 @@
 // Who the operator is talking to: name, email, phone, channel (its name, not only its type),
-// attributes, and consent per purpose — "not asked" (grey), "granted" (green), "withdrawn" (red).
+// attributes, and consent per purpose — "not asked" (grey), "granted" (green), "withdrawn" (red) —
+// with the history of every decision (purpose, granted or not, source, time).
 import { useEffect, useState } from 'preact/hooks';
 import { CONSENT_PURPOSES, type ConsentPurpose, type ConsentRecord, type Contact, type Conversation } from '@misy/sdk';
 import type { Auth } from './auth';
@@ -39,6 +40,20 @@ export function ContactPanel({ auth, conversation, onClose }: { auth: Auth; conv
         const state = consentState(p, consents.current, consents.data);
         return <div class="consent" key={p}><span>{p}</span><span class={`cs ${state.replace(' ', '-')}`}>{state}</span></div>;
       })}
+      {/* The full append-only record, newest first: what was decided, where, and when. */}
+      {consents.data.length > 0 && (
+        <details class="consent-history">
+          <summary>History ({consents.data.length})</summary>
+          <ol>
+            {[...consents.data].reverse().map((r, i) => (
+              <li key={i}>
+                <span class={`cs ${r.granted ? 'granted' : 'withdrawn'}`}>{r.purpose} {r.granted ? 'granted' : 'withdrawn'}</span>
+                {' '}via {r.source} · <time dateTime={r.createdAt}>{new Date(r.createdAt).toLocaleString()}</time>
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
     </aside>
   );
 }

@@ -47,6 +47,7 @@ button{font:inherit;cursor:pointer}input,textarea,select{font:inherit}
 .contact{background:#fff;border-left:1px solid #e5e7eb;padding:16px;overflow-y:auto}
 .contact h3{margin:0 0 2px;font-size:15px}.contact dl{margin:12px 0;font-size:13px}.contact dt{color:#6b7280;font-size:12px;margin-top:8px}.contact dd{margin:0;word-break:break-word}
 .consent{display:flex;justify-content:space-between;font-size:13px;padding:4px 0;border-bottom:1px solid #f3f4f6}
+.consent-history{font-size:12px;margin-top:8px}.consent-history ol{margin:6px 0 0;padding-left:18px}.consent-history li{margin:3px 0;color:#4b5563}
 .cs{font-size:12px;border-radius:6px;padding:0 6px}.cs.granted{background:#dcfce7;color:#166534;font-weight:600}.cs.withdrawn{background:#fee2e2;color:#991b1b;font-weight:600}.cs.not-asked{background:#f3f4f6;color:#6b7280}
 .close-contact{display:none;float:right;border:0;background:transparent;font-size:22px;line-height:1;color:#6b7280;padding:0 4px}
 @media (max-width:1100px){.close-contact{display:block}}

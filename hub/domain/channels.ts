@@ -1,7 +1,9 @@
 // Channels: config validated by the adapter's schema; secret fields are split out and sealed
 // (AES-256-GCM) so the config column never holds a secret and reads never return one.
 import type { Tx, Sql } from '../store/database';
+import { z } from 'zod';
 import type { ChannelType } from '../../sdk/src/types';
+import { CONSENT_PURPOSES } from '../../sdk/src/types';
 import { adapterFor } from '../../channels/registry';
 import { AppError, notFound } from '../http/errors';
 import type { SecretBox } from '../security/secret-box';
@@ -42,13 +44,24 @@ export function splitSecrets(type: ChannelType, config: Record<string, unknown>)
   return { publicConfig, secrets };
 }
 
+/**
+ * Settings every channel type shares, whatever its adapter: the consent policy. While a purpose in
+ * `requireConsent` is missing for a contact, the AI agent does not process their messages.
+ */
+export const SharedChannelSettings = z.object({
+  requireConsent: z.array(z.enum(CONSENT_PURPOSES)).max(CONSENT_PURPOSES.length).default([]),
+});
+
+/** Validates shared settings here and the rest with the adapter's own (strict) schema. */
 export function parseChannelConfig(type: ChannelType, raw: unknown): Record<string, unknown> {
-  const parsed = adapterFor(type).configSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new AppError('invalid_request', `config.${i.path.join('.')}: ${i.message}`);
-  }
-  return parsed.data as Record<string, unknown>;
+  const invalid = (path: PropertyKey[], message: string) => new AppError('invalid_request', `config.${path.map(String).join('.')}: ${message}`);
+  const isObject = raw !== null && typeof raw === 'object' && !Array.isArray(raw);
+  const { requireConsent, ...own } = isObject ? (raw as Record<string, unknown>) : { requireConsent: undefined };
+  const shared = SharedChannelSettings.safeParse({ requireConsent });
+  if (!shared.success) throw invalid(shared.error.issues[0].path, shared.error.issues[0].message);
+  const parsed = adapterFor(type).configSchema.safeParse(isObject ? own : (raw ?? {}));
+  if (!parsed.success) throw invalid(parsed.error.issues[0].path, parsed.error.issues[0].message);
+  return { ...(parsed.data as Record<string, unknown>), ...shared.data };
 }
 
 /** What reads show instead of a secret's value; sending it back on update keeps the secret. */
