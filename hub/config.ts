@@ -32,6 +32,9 @@ const EnvSchema = z.object({
   MISY_CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
   MISY_EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
   MISY_LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  // Tenant model endpoints may point at loopback/private/link-local addresses only when this is
+  // 'true' (e.g. a shared Ollama on the LAN); otherwise they are refused (server-side request forgery).
+  MISY_ALLOW_PRIVATE_LLM_URLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   MISY_GLOBAL_MIN_TENANTS: z.coerce.number().int().min(1).default(3),
   MISY_RATE_LIMITS: z
     .string()
@@ -78,7 +81,8 @@ export interface Config {
   /** Earlier master secrets, still accepted for verifying tokens while they expire. */
   previousSecrets: string[];
   platformKey?: string;
-  llm: { apiKey?: string; baseUrl?: string; chatModel: string; embeddingModel: string; timeoutMs: number };
+  /** allowPrivateUrls: tenant baseUrls may resolve to private addresses (the global baseUrl always may). */
+  llm: { apiKey?: string; baseUrl?: string; chatModel: string; embeddingModel: string; timeoutMs: number; allowPrivateUrls: boolean };
   globalMinTenants: number;
   rateLimits: Record<'free' | 'premium' | 'enterprise', z.infer<typeof PlanLimits>>;
   metaGraphUrl: string;
@@ -119,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       chatModel: e.MISY_CHAT_MODEL,
       embeddingModel: e.MISY_EMBEDDING_MODEL,
       timeoutMs: e.MISY_LLM_TIMEOUT_MS,
+      allowPrivateUrls: e.MISY_ALLOW_PRIVATE_LLM_URLS,
     },
     globalMinTenants: e.MISY_GLOBAL_MIN_TENANTS,
     rateLimits: { ...DEFAULT_LIMITS, ...(e.MISY_RATE_LIMITS ?? {}) },

@@ -10,6 +10,7 @@ import { storeOutbound, publishOutbound } from '../../hub/domain/outbound';
 import { updateConversation } from '../../hub/domain/conversations';
 import { handoffConversation } from '../../hub/domain/transitions';
 import { chatProviderFor, embeddingsFor } from '../providers';
+import { checkTenantEndpoint } from '../providers/endpoint-guard';
 import { LLMError } from '../providers/openai/errors';
 import { routeConversation } from '../meta/router';
 import { remember } from '../memory/store';
@@ -31,6 +32,14 @@ export async function runAgentReply(ctx: HubContext, job: JobRow): Promise<void>
   const run = await loadRunContext(ctx, tenantId, String(job.payload.conversationId), String(job.payload.messageId));
   // Silent while a human owns the conversation, after consent was withdrawn, or when a newer message will be answered.
   if (!run || run.conversation.status !== 'bot' || run.superseded) return;
+  if (run.tenantLLM?.baseUrl) {
+    // Checked when saved too; again here because DNS answers change and the platform flag may have.
+    const check = await checkTenantEndpoint(run.tenantLLM.baseUrl, { allowPrivate: ctx.config.llm.allowPrivateUrls });
+    if (!check.ok) {
+      ctx.log.warn({ tenantId, reason: check.reason }, "tenant model endpoint refused; using the platform's provider");
+      run.tenantLLM = undefined;
+    }
+  }
 
   const embeddings = embeddingsFor(ctx.config);
   const route = await routeConversation({ agents: run.agents, currentAgentId: run.conversation.agentId, text: run.trigger.text, embeddings,

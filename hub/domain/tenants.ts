@@ -64,3 +64,23 @@ export async function updateTenantSettings(tx: Tx, id: string, patch: TenantSett
     where id = ${id} returning *`;
   return row;
 }
+
+/** A PATCH of the tenant's model endpoint: each field set, kept (absent) or cleared (null); null as a whole clears all. */
+export type TenantLLMPatch = { apiKey?: string | null; baseUrl?: string | null; model?: string | null } | null;
+
+/**
+ * Merges a PATCH into the stored LLM settings field by field, so `{llm: {model}}` does not drop the
+ * sealed key or the baseUrl. The key arrives in clear and is sealed here; it is never read back.
+ */
+export function mergeTenantLLM(cur: TenantSettings['llm'], patch: TenantLLMPatch, seal: (plain: string) => string): TenantSettings['llm'] {
+  if (patch === null) return null;
+  const next: NonNullable<TenantSettings['llm']> = { ...(cur ?? {}) };
+  for (const field of ['baseUrl', 'model'] as const) {
+    const v = patch[field];
+    if (v === null) delete next[field];
+    else if (v !== undefined) next[field] = v;
+  }
+  if (patch.apiKey === null) delete next.apiKey;
+  else if (patch.apiKey !== undefined) next.apiKey = seal(patch.apiKey);
+  return Object.keys(next).length ? next : null;
+}

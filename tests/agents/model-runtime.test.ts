@@ -16,7 +16,8 @@ const visitors: Visitor[] = [];
 
 beforeAll(async () => {
   fake = await startFakeOpenAI();
-  hub = await startTestHub({ OPENAI_API_KEY: 'sk-hub-key', OPENAI_BASE_URL: fake.url, MISY_EMBEDDING_MODEL: 'local', MISY_CHAT_MODEL: 'hub-model', MISY_LLM_TIMEOUT_MS: '400' });
+  // The fake listens on 127.0.0.1: a tenant pointing at it needs private endpoints allowed.
+  hub = await startTestHub({ OPENAI_API_KEY: 'sk-hub-key', OPENAI_BASE_URL: fake.url, MISY_EMBEDDING_MODEL: 'local', MISY_CHAT_MODEL: 'hub-model', MISY_LLM_TIMEOUT_MS: '400', MISY_ALLOW_PRIVATE_LLM_URLS: 'true' });
   T = await createTenantViaApi(hub);
   expect((await hub.api('/v1/agents', { token: T.apiKey, body: { name: 'Juniper', description: 'Bakery assistant', instructions: INSTRUCTIONS } })).status).toBe(201);
   await hub.api('/v1/knowledge', { token: T.apiKey, body: { title: 'Opening hours', format: 'text', content: 'The Juniper Bakery opens at 7 am every day and closes at 6 pm.' } });

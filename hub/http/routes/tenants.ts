@@ -3,7 +3,9 @@ import type { HubContext } from '../../context';
 import type { Env } from '../principal';
 import { requirePlatform, requireTenant, actorOf } from '../principal';
 import { route } from '../route';
-import { createTenant, getTenant, toTenant, updateTenantSettings } from '../../domain/tenants';
+import { createTenant, getTenant, mergeTenantLLM, toTenant, updateTenantSettings } from '../../domain/tenants';
+import { AppError } from '../errors';
+import { checkTenantEndpoint } from '../../../agents/providers/endpoint-guard';
 import { withTenant } from '../../store/tenant';
 import { appendAudit } from '../../security/audit';
 
@@ -21,7 +23,8 @@ const Settings = z.object({
   retentionDays: z.number().int().min(1).max(3650).nullable().optional(),
   globalStore: z.object({ contribute: z.boolean(), consult: z.boolean() }).optional(),
   // The tenant's own OpenAI-compatible endpoint; the key is sealed at rest and never returned.
-  llm: z.object({ apiKey: z.string().min(1).max(500).optional(), baseUrl: z.string().url().max(500).optional(), model: z.string().min(1).max(100).optional() }).strict().nullable().optional(),
+  // Fields merge into what is stored: absent keeps, null clears (`apiKey: null` drops the key).
+  llm: z.object({ apiKey: z.string().min(1).max(500).nullable().optional(), baseUrl: z.string().url().max(500).nullable().optional(), model: z.string().min(1).max(100).nullable().optional() }).strict().nullable().optional(),
 }).strict();
 
 export function tenantRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
@@ -41,10 +44,15 @@ export function tenantRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
   app.openapi(route({ method: 'patch', path: '/v1/tenant', tags: ['Tenants'], summary: 'Update name and settings (retention, global store opt-ins)', body: Settings, response: Tenant }), async (c) => {
     const p = requireTenant(c, { scope: 'admin', roles: ['owner', 'admin'] });
     const body = c.req.valid('json');
+    if (body.llm?.baseUrl) {
+      // The hub will call this URL from inside the platform's network: refuse private targets (SSRF).
+      const check = await checkTenantEndpoint(body.llm.baseUrl, { allowPrivate: ctx.config.llm.allowPrivateUrls });
+      if (!check.ok) throw new AppError('invalid_request', `llm.baseUrl ${check.reason}`);
+    }
     const row = await withTenant(ctx.sql, p.tenantId, async (tx) => {
       const { llm, ...rest } = body;
-      const sealed = llm === undefined ? {} : { llm: llm === null ? null : { ...(llm.baseUrl ? { baseUrl: llm.baseUrl } : {}), ...(llm.model ? { model: llm.model } : {}), ...(llm.apiKey ? { apiKey: ctx.box.seal(llm.apiKey) } : {}) } };
-      const r = await updateTenantSettings(tx, p.tenantId, { ...rest, ...sealed });
+      const merged = llm === undefined ? {} : { llm: mergeTenantLLM((await getTenant(tx, p.tenantId)).settings.llm, llm, (k) => ctx.box.seal(k)) };
+      const r = await updateTenantSettings(tx, p.tenantId, { ...rest, ...merged });
       await appendAudit(tx, { tenantId: p.tenantId, ...actorOf(p), action: 'tenant.settings_changed', targetType: 'tenant', targetId: p.tenantId, data: { fields: Object.keys(body) } });
       return r;
     });
