@@ -3,10 +3,11 @@
 import { serve } from '@hono/node-server';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
+import type { DestinationStream } from 'pino';
 import { createClient, type RedisClientType } from 'redis';
 import type { Config } from './config';
 import type { HubContext } from './context';
+import { createLogger } from './log';
 import { openDatabase } from './store/database';
 import { migrate } from './store/migrate';
 import { createSecretBox } from './security/secret-box';
@@ -34,6 +35,8 @@ export interface HubOptions {
   now?: () => number;
   extraJobHandlers?: ExtraHandlers;
   seedKnowledge?: SeedKnowledge;
+  /** Where logs go (default stdout); tests capture them to prove nothing sensitive is written. */
+  logDestination?: DestinationStream;
 }
 
 export interface Hub {
@@ -48,11 +51,7 @@ export interface Hub {
 }
 
 export async function startHub(config: Config, opts: HubOptions = {}): Promise<Hub> {
-  const log = pino({
-    level: config.logLevel,
-    // Secrets and message bodies never reach the logs, even when an object carrying them is logged.
-    redact: { paths: ['*.password', '*.token', '*.accessToken', '*.refreshToken', '*.apiKey', '*.secret', '*.text', 'req.headers.authorization'], censor: '[redacted]' },
-  });
+  const log = createLogger(config.logLevel, opts.logDestination);
   configureAuditKeys(config.secret, config.previousSecrets);
   const db = await openDatabase(config);
   const applied = await migrate(db.sql);
