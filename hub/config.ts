@@ -7,7 +7,10 @@ import { join, resolve } from 'node:path';
 const url = z.string().url();
 const optionalString = z.string().trim().min(1).optional();
 
-/** Per-plan limits; a token bucket refilled per second with this capacity. */
+/**
+ * Per-plan limits, each a token bucket (hub/security/rate-limit.ts): the capacity is the burst
+ * allowed, and it refills continuously, so the sustained rate is this many per minute.
+ */
 export const PlanLimits = z.object({
   tenantPerMinute: z.number().int().positive(),
   contactPerMinute: z.number().int().positive(),

@@ -1,10 +1,12 @@
-// Budgets per tenant and per contact by plan, and login throttles. Redis-backed when the hub runs with
-// REDIS_URL (one budget shared by every replica), in memory otherwise. rate-limiter-flexible does the
-// atomic bookkeeping: each budget is `points` per `duration` window, refilled whole when the window
-// ends — a bucket of capacity N per minute, without a sub-minute trickle.
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+// Budgets per tenant and per contact by plan, anonymous widget sessions, and login throttles, as
+// token buckets (hub/security/token-bucket.ts): each budget holds `points` tokens and refills
+// continuously over `duration` seconds, so bursts up to the budget pass and the sustained rate is
+// points/duration. Redis-backed when the hub runs with REDIS_URL (one bucket shared by every
+// replica), in memory otherwise; if Redis fails, the process falls back to its own buckets rather
+// than failing every request.
 import type { RedisClientType } from 'redis';
 import type { Config } from '../config';
+import { createMemoryBuckets, createRedisBuckets, type BucketSpec } from './token-bucket';
 
 export type LimitKind = 'tenant' | 'contact' | 'login_account' | 'login_ip' | 'widget_session_ip' | 'widget_session_key';
 export type Plan = 'free' | 'premium' | 'enterprise';
@@ -32,44 +34,25 @@ export const LOGIN_LIMITS = {
 
 export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   const prefix = opts.keyPrefix ?? 'misy:rl';
-  const cache = new Map<string, RateLimiterAbstract>();
+  const memory = createMemoryBuckets();
+  const shared = opts.redis ? createRedisBuckets(opts.redis) : null;
 
-  function limiter(name: string, points: number, duration: number): RateLimiterAbstract {
-    // Points are part of the name so a changed plan limit starts a fresh budget instead of
-    // inheriting a counter kept under other rules.
-    const keyPrefix = `${prefix}:${name}:${points}:${duration}`;
-    let l = cache.get(keyPrefix);
-    if (!l) {
-      const base = { keyPrefix, points, duration };
-      l = opts.redis
-        ? new RateLimiterRedis({
-            ...base,
-            storeClient: opts.redis,
-            useRedisPackage: true,
-            // If Redis is down, limit per process rather than failing every request.
-            insuranceLimiter: new RateLimiterMemory(base),
-          })
-        : new RateLimiterMemory(base);
-      cache.set(keyPrefix, l);
-    }
-    return l;
-  }
-
-  function limiterFor(kind: LimitKind, plan: Plan): RateLimiterAbstract {
+  function specFor(kind: LimitKind, plan: Plan): { name: string; spec: BucketSpec } {
+    const perMinute = (name: string, capacity: number) => ({ name, spec: { capacity, periodSeconds: 60 } });
     switch (kind) {
       case 'tenant':
-        return limiter(`tenant:${plan}`, opts.limits[plan].tenantPerMinute, 60);
+        return perMinute(`tenant:${plan}`, opts.limits[plan].tenantPerMinute);
       case 'contact':
-        return limiter(`contact:${plan}`, opts.limits[plan].contactPerMinute, 60);
-      case 'login_account':
-      case 'login_ip':
-        return limiter(kind, LOGIN_LIMITS[kind].points, LOGIN_LIMITS[kind].duration);
+        return perMinute(`contact:${plan}`, opts.limits[plan].contactPerMinute);
       // Anonymous widget sessions (each may create a contact) spend the tenant plan's budgets: an
       // address is held to what one contact may send, a widget key to what the whole tenant may.
       case 'widget_session_ip':
-        return limiter(`widget_ip:${plan}`, opts.limits[plan].contactPerMinute, 60);
+        return perMinute(`widget_ip:${plan}`, opts.limits[plan].contactPerMinute);
       case 'widget_session_key':
-        return limiter(`widget_key:${plan}`, opts.limits[plan].tenantPerMinute, 60);
+        return perMinute(`widget_key:${plan}`, opts.limits[plan].tenantPerMinute);
+      case 'login_account':
+      case 'login_ip':
+        return { name: kind, spec: { capacity: LOGIN_LIMITS[kind].points, periodSeconds: LOGIN_LIMITS[kind].duration } };
       default: {
         const unknown: never = kind;
         throw new Error(`unknown rate limit kind: ${String(unknown)}`);
@@ -79,14 +62,17 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
 
   return {
     async consume(kind, key, plan = 'free') {
+      const { name, spec } = specFor(kind, plan);
+      // The rule is part of the key so a changed plan limit starts a fresh bucket instead of
+      // inheriting state kept under other rules.
+      const bucket = `${prefix}:${name}:${spec.capacity}:${spec.periodSeconds}:${key}`;
+      let taken;
       try {
-        await limiterFor(kind, plan).consume(key, 1);
-        return { ok: true };
-      } catch (err) {
-        // rate-limiter-flexible rejects with a RateLimiterRes when the budget is spent; anything else is a bug.
-        if (err instanceof RateLimiterRes) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
-        throw err;
+        taken = shared ? await shared.take(bucket, spec) : await memory.take(bucket, spec);
+      } catch {
+        taken = await memory.take(bucket, spec);
       }
+      return taken.ok ? { ok: true } : { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(taken.retryAfterMs / 1000)) };
     },
   };
 }

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient, type RedisClientType } from 'redis';
 import { createRateLimiter, LOGIN_LIMITS, type LimitKind, type RateLimiter } from '../../hub/security/rate-limit';
 import type { Config } from '../../hub/config';
+import { createMemoryBuckets, createRedisBuckets } from '../../hub/security/token-bucket';
 
 const limits: Config['rateLimits'] = {
   free: { tenantPerMinute: 5, contactPerMinute: 3 },
@@ -53,6 +54,26 @@ describe('in-memory limiter', () => {
   });
 });
 
+describe('token bucket', () => {
+  it('bursts to capacity, then refills continuously (not at a window edge)', async () => {
+    let now = 1_000_000;
+    const buckets = createMemoryBuckets(() => now);
+    const spec = { capacity: 6, periodSeconds: 60 }; // one token every 10 s
+    for (let i = 0; i < 6; i++) expect(await buckets.take('k', spec)).toEqual({ ok: true });
+    expect(await buckets.take('k', spec)).toEqual({ ok: false, retryAfterMs: 10_000 });
+    now += 9_999;
+    expect((await buckets.take('k', spec)).ok).toBe(false);
+    now += 1;
+    expect(await buckets.take('k', spec)).toEqual({ ok: true });
+    expect((await buckets.take('k', spec)).ok).toBe(false);
+    // After a quiet period the bucket is full again, never fuller than its capacity.
+    now += 10 * 60_000;
+    let burst = 0;
+    while ((await buckets.take('k', spec)).ok) burst++;
+    expect(burst).toBe(6);
+  });
+});
+
 describe('Redis limiter', () => {
   let redis: RedisClientType;
   beforeAll(async () => {
@@ -77,6 +98,20 @@ describe('Redis limiter', () => {
     if (!b.ok) expect(b.retryAfterSeconds).toBeGreaterThan(0);
     // The budget lives in Redis, under the given prefix.
     expect((await redis.keys(`${keyPrefix}*`)).length).toBeGreaterThan(0);
+  });
+
+  it('a Redis bucket refills continuously: a token is back after period/capacity, not after the whole window', async () => {
+    const buckets = createRedisBuckets(redis);
+    const key = `misy:test:${randomUUID()}`;
+    const spec = { capacity: 4, periodSeconds: 1 }; // one token every 250 ms
+    for (let i = 0; i < 4; i++) expect((await buckets.take(key, spec)).ok).toBe(true);
+    const blocked = await buckets.take(key, spec);
+    expect(blocked.ok).toBe(false);
+    if (!blocked.ok) expect(blocked.retryAfterMs).toBeLessThanOrEqual(250);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await buckets.take(key, spec)).ok).toBe(true);
+    expect((await buckets.take(key, spec)).ok).toBe(false);
+    expect(await redis.pTTL(key)).toBeGreaterThan(0);
   });
 
   it('a limiter with another prefix has its own budget', async () => {
