@@ -9,7 +9,8 @@ export const EMBEDDING_DIMENSIONS = 256;
 export interface EmbeddingProvider {
   /** Stable id stored next to each vector, e.g. `local-hash-v1` or `openai:text-embedding-3-small`. */
   readonly model: string;
-  embed(texts: string[], opts?: { signal?: AbortSignal }): Promise<number[][]>;
+  /** `onUsage` hears the tokens each remote request consumed (the local provider costs nothing and never calls it). */
+  embed(texts: string[], opts?: { signal?: AbortSignal; onUsage?: (usage: Usage) => void }): Promise<number[][]>;
 }
 
 /** A JSON-schema tool definition, as `@langchain/core` tools serialize to and OpenAI expects. */

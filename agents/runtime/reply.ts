@@ -4,7 +4,8 @@
 // to `pending`, which notifies the operators' console, and mutes the bot until someone hands back.
 import type { HubContext } from '../../hub/context';
 import type { JobRow } from '../../hub/jobs/queue';
-import type { Usage } from '../providers/types';
+import type { EmbeddingProvider, Usage } from '../providers/types';
+import { meterEmbeddings, recordUsage as recordTokens } from '../usage';
 import { withTenant } from '../../hub/store/tenant';
 import { storeOutbound, publishOutbound } from '../../hub/domain/outbound';
 import { updateConversation } from '../../hub/domain/conversations';
@@ -41,10 +42,21 @@ export async function runAgentReply(ctx: HubContext, job: JobRow): Promise<void>
     }
   }
 
-  const embeddings = embeddingsFor(ctx.config);
+  // Remote embedding tokens (search, memory) are counted during the run and written once at its end.
+  const meter = meterEmbeddings(embeddingsFor(ctx.config));
+  try {
+    await answerRun(ctx, job, run, meter.embeddings);
+  } finally {
+    await meter.flush(ctx.sql, { tenantId, conversationId: run.conversation.id });
+  }
+}
+
+async function answerRun(ctx: HubContext, job: JobRow, run: RunContext, embeddings: EmbeddingProvider): Promise<void> {
+  const tenantId = run.tenantId;
   const route = await routeConversation({ agents: run.agents, currentAgentId: run.conversation.agentId, text: run.trigger.text, embeddings,
     chat: run.agents.length > 1 ? chatProviderFor(ctx.config, run.tenantLLM) : null });
   if (!route) return; // no enabled agent: admission already routed the conversation to humans
+  if (route.usage) await recordUsage(ctx, run, 'openai', route.usage.model, route.usage.tokens); // the classification call
   const agent = route.agent;
   if (route.method !== 'kept') {
     await withTenant(ctx.sql, tenantId, (tx) => updateConversation(tx, run.conversation.id, { agentId: agent.id }));
@@ -64,7 +76,7 @@ export async function runAgentReply(ctx: HubContext, job: JobRow): Promise<void>
     // Offline, the local provider still reads the message: its usage and the facts in it are kept as before.
     if (!chatProviderFor(ctx.config, run.tenantLLM, agent.model)) {
       await recordUsage(ctx, run, 'local', 'local-extractive', { promptTokens: estimateTokens(run.trigger.text), completionTokens: estimateTokens(outcome.text) });
-      await rememberFacts(ctx, run, extractFacts(run.trigger.text, language));
+      await rememberFacts(ctx, run, embeddings, extractFacts(run.trigger.text, language));
     }
   } else {
     const chat = chatProviderFor(ctx.config, run.tenantLLM, agent.model);
@@ -74,7 +86,7 @@ export async function runAgentReply(ctx: HubContext, job: JobRow): Promise<void>
       } else {
         const local = await answerLocally(ctx, run, agent, embeddings);
         await recordUsage(ctx, run, 'local', 'local-extractive', { promptTokens: estimateTokens(run.trigger.text), completionTokens: estimateTokens(local.text) });
-        await rememberFacts(ctx, run, extractFacts(run.trigger.text, local.language));
+        await rememberFacts(ctx, run, embeddings, extractFacts(run.trigger.text, local.language));
         outcome = local;
       }
     } catch (err) {
@@ -118,9 +130,8 @@ async function deliver(ctx: HubContext, run: RunContext, agent: { id: string; na
   }
 }
 
-async function rememberFacts(ctx: HubContext, run: RunContext, facts: string[]) {
+async function rememberFacts(ctx: HubContext, run: RunContext, embeddings: EmbeddingProvider, facts: string[]) {
   if (!facts.length) return;
-  const embeddings = embeddingsFor(ctx.config);
   await withTenant(ctx.sql, run.tenantId, async (tx) => {
     for (const content of facts) await remember(tx, embeddings, { tenantId: run.tenantId, contactId: run.contact.id, content, conversationId: run.conversation.id });
   });
@@ -128,8 +139,6 @@ async function rememberFacts(ctx: HubContext, run: RunContext, facts: string[]) 
 
 const estimateTokens = (text: string) => Math.ceil(text.length / 4);
 
-async function recordUsage(ctx: HubContext, run: RunContext, provider: string, model: string, usage: Usage) {
-  await withTenant(ctx.sql, run.tenantId, (tx) => tx`
-    insert into llm_usage (tenant_id, conversation_id, provider, model, prompt_tokens, completion_tokens)
-    values (${run.tenantId}, ${run.conversation.id}, ${provider}, ${model}, ${usage.promptTokens}, ${usage.completionTokens})`);
+function recordUsage(ctx: HubContext, run: RunContext, provider: string, model: string, usage: Usage) {
+  return recordTokens(ctx.sql, { tenantId: run.tenantId, conversationId: run.conversation.id }, provider, model, usage);
 }

@@ -7,6 +7,7 @@ import { withTenant } from '../../hub/store/tenant';
 import { listMessages } from '../../hub/domain/messages';
 import { embeddingsFor } from '../providers';
 import { remember } from '../memory/store';
+import { meterEmbeddings } from '../usage';
 import { contributeConversation } from '../global/store';
 
 export function summarize(messages: { direction: 'in' | 'out'; text: string; sender: { type: string }; meta?: Record<string, unknown>; createdAt: string }[]): string | null {
@@ -23,7 +24,8 @@ export function summarize(messages: { direction: 'in' | 'out'; text: string; sen
 export async function onConversationResolved(ctx: HubContext, job: JobRow): Promise<void> {
   const tenantId = job.tenant_id!;
   const conversationId = String(job.payload.conversationId);
-  const embeddings = embeddingsFor(ctx.config);
+  const meter = meterEmbeddings(embeddingsFor(ctx.config));
+  const embeddings = meter.embeddings;
   await withTenant(ctx.sql, tenantId, async (tx) => {
     const [conv] = await tx<{ contact_id: string }[]>`select contact_id from conversations where id = ${conversationId}`;
     if (!conv) return;
@@ -31,5 +33,6 @@ export async function onConversationResolved(ctx: HubContext, job: JobRow): Prom
     if (summary) await remember(tx, embeddings, { tenantId, contactId: conv.contact_id, content: summary, kind: 'summary', conversationId });
   });
   const r = await contributeConversation(ctx, embeddings, tenantId, conversationId);
+  await meter.flush(ctx.sql, { tenantId, conversationId });
   ctx.log.debug({ conversationId, ...r }, 'global store contribution');
 }

@@ -209,11 +209,34 @@ describe('OpenAI embeddings over the wire', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('rejects a model that ignores the requested dimensions, or drops texts, with bad_response', async () => {
-    fake.scriptEmbeddings({ kind: 'embeddings', dimensions: 1536 });
-    expect((await llmError(embeddings().embed(texts))).code).toBe('bad_response');
+  it('rejects a model that answers fewer dimensions (naming both sizes), or drops texts, with bad_response', async () => {
+    fake.scriptEmbeddings({ kind: 'embeddings', dimensions: 128 });
+    const short = await llmError(embeddings().embed(texts));
+    expect(short.code).toBe('bad_response');
+    expect(short.message).toMatch(/returned 128 dimensions, expected 256/);
     fake.scriptEmbeddings({ kind: 'embeddings', count: 2 });
     expect((await llmError(embeddings().embed(texts))).code).toBe('bad_response');
+  });
+
+  it('cuts a longer vector (a server that ignores `dimensions`) to 256 and re-normalizes it', async () => {
+    fake.scriptEmbeddings({ kind: 'embeddings', dimensions: 768 });
+    const vectors = await embeddings().embed(texts);
+    for (const [i, v] of vectors.entries()) {
+      expect(v).toHaveLength(EMBEDDING_DIMENSIONS);
+      expect(Math.hypot(...v)).toBeCloseTo(1, 6);
+      const prefix = fakeEmbedding(texts[i], 768).slice(0, EMBEDDING_DIMENSIONS);
+      const norm = Math.hypot(...prefix);
+      v.forEach((x, j) => expect(x).toBeCloseTo(prefix[j] / norm, 6));
+    }
+  });
+
+  it('sends at most 64 inputs per request, keeps the order, and reports the tokens spent', async () => {
+    const many = Array.from({ length: 150 }, (_, i) => `text number ${i}`);
+    let tokens = 0;
+    const vectors = await embeddings().embed(many, { onUsage: (u) => { tokens += u.promptTokens; } });
+    expect(vectors).toEqual(many.map((t) => fakeEmbedding(t)));
+    expect(fake.requests.map((r) => r.body.input.length)).toEqual([64, 64, 22]);
+    expect(tokens).toBe(150 * 3); // the fake counts whitespace-separated words
   });
 
   it('retries a 429 and maps 401 to auth', async () => {

@@ -6,9 +6,21 @@ import { requireTenant, actorOf, type Env } from '../principal';
 import { route, IdParam, Ok } from '../route';
 import { withTenant } from '../../store/tenant';
 import { appendAudit } from '../../security/audit';
-import { notFound } from '../errors';
+import { AppError, notFound } from '../errors';
 import { ingestDocument, listDocuments, deleteDocument, searchKnowledge, presentDocument, type DocumentRow } from '../../../agents/knowledge/store';
 import { embeddingsFor } from '../../../agents/providers';
+import { LLMError } from '../../../agents/providers/openai/errors';
+import { meterEmbeddings } from '../../../agents/usage';
+
+/** A failing embedding provider is a 502 the caller can retry, not a 500 that looks like our bug. */
+async function viaProvider<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof LLMError) throw new AppError('provider_unavailable', `the embedding provider failed (${err.code}): ${err.message}`);
+    throw err;
+  }
+}
 
 const MAX_DOCUMENT_CHARS = 1_000_000;
 
@@ -26,7 +38,9 @@ export function knowledgeRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
     status: 201, body: DocumentInput, response: Document }), async (c) => {
     const p = requireTenant(c, { scope: 'knowledge', roles: ['owner', 'admin'] });
     const body = c.req.valid('json');
-    const doc = await ingestDocument(ctx.sql, embeddingsFor(ctx.config), p.tenantId, body);
+    const meter = meterEmbeddings(embeddingsFor(ctx.config));
+    const doc = await viaProvider(() => ingestDocument(ctx.sql, meter.embeddings, p.tenantId, body));
+    await meter.flush(ctx.sql, { tenantId: p.tenantId, conversationId: null });
     if (!doc.duplicate) {
       await withTenant(ctx.sql, p.tenantId, (tx) => appendAudit(tx, { tenantId: p.tenantId, ...actorOf(p), action: 'knowledge.added', targetType: 'knowledge_document', targetId: doc.id, data: { chunks: doc.chunkCount } }));
     }
@@ -43,7 +57,9 @@ export function knowledgeRoutes(app: OpenAPIHono<Env>, ctx: HubContext) {
     response: z.object({ data: z.array(z.object({ documentId: z.string(), title: z.string(), source: z.string().nullable(), content: z.string(), score: z.number(), similarity: z.number() })) }) }), async (c) => {
     const p = requireTenant(c, { scope: 'knowledge' });
     const q = c.req.valid('query');
-    const hits = await searchKnowledge(ctx.sql, embeddingsFor(ctx.config), p.tenantId, q.q, { k: q.k });
+    const meter = meterEmbeddings(embeddingsFor(ctx.config));
+    const hits = await viaProvider(() => searchKnowledge(ctx.sql, meter.embeddings, p.tenantId, q.q, { k: q.k }));
+    await meter.flush(ctx.sql, { tenantId: p.tenantId, conversationId: null });
     return c.json({ data: hits.map((h) => ({ documentId: h.documentId, title: h.title, source: h.source, content: h.content, score: h.score, similarity: h.similarity })) }, 200);
   });
 
