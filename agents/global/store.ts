@@ -87,8 +87,8 @@ export async function contributeConversation(ctx: HubContext, embeddings: Embedd
         await tx`update global_entries set contributor_hashes = array_append(contributor_hashes, ${who}), updated_at = now()
                  where id = ${near.id} and not (${who} = any(contributor_hashes))`;
       } else {
-        await tx`insert into global_entries (question, answer, content_hash, embedding, contributor_hashes)
-                 values (${q.text}, ${a.text}, ${contentHash(`${q.text}\n${a.text}`)}, ${toVector(vector)}::vector, ${[who]})
+        await tx`insert into global_entries (question, answer, content_hash, embedding, embedding_model, contributor_hashes)
+                 values (${q.text}, ${a.text}, ${contentHash(`${q.text}\n${a.text}`)}, ${toVector(vector)}::vector, ${embeddings.model}, ${[who]})
                  on conflict (content_hash) do update set
                    contributor_hashes = case when ${who} = any(global_entries.contributor_hashes) then global_entries.contributor_hashes
                                              else array_append(global_entries.contributor_hashes, ${who}) end,

@@ -39,7 +39,7 @@ export async function ingestDocument(sql: Sql, embeddings: EmbeddingProvider, te
       const r = await tx`
         insert into knowledge_chunks (tenant_id, document_id, idx, content, content_hash, embedding, embedding_model, search_text)
         values (${tenantId}, ${d.id}, ${c.index}, ${c.content}, ${h}, ${toVector(vectors[i])}::vector, ${embeddings.model}, ${searchText(c.content)})
-        on conflict (tenant_id, content_hash) do nothing returning id`;
+        on conflict (document_id, content_hash) do nothing returning id`;
       stored += r.length;
     }
     const [updated] = await tx<DocumentRow[]>`update knowledge_documents set chunk_count = ${stored} where id = ${d.id} returning *`;
@@ -121,8 +121,10 @@ export async function searchKnowledgeTx(tx: Tx, tenantId: string, vector: number
       (coalesce(1.0 / (60 + v.r), 0) + coalesce(1.0 / (60 + t.r), 0))::float8 as score
     from ids join knowledge_chunks c on c.id = ids.id join knowledge_documents d on d.id = c.document_id
     left join v on v.id = ids.id left join t on t.id = ids.id
-    order by score desc, similarity desc limit ${k}`;
-  return rows.map((r) => ({ chunkId: r.chunk_id, documentId: r.document_id, title: r.title, source: r.source, content: r.content, score: r.score, similarity: r.similarity, vectorRank: r.vector_rank, textRank: r.text_rank }));
+    order by score desc, similarity desc limit ${k * 2}`;
+  // The same paragraph in two documents is two chunks (each document owns its own): show it once.
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.content) && !!seen.add(r.content)).slice(0, k).map((r) => ({ chunkId: r.chunk_id, documentId: r.document_id, title: r.title, source: r.source, content: r.content, score: r.score, similarity: r.similarity, vectorRank: r.vector_rank, textRank: r.text_rank }));
 }
 
 export async function searchKnowledge(sql: Sql, embeddings: EmbeddingProvider, tenantId: string, query: string, opts: { k?: number } = {}): Promise<KnowledgeHit[]> {
@@ -131,26 +133,33 @@ export async function searchKnowledge(sql: Sql, embeddings: EmbeddingProvider, t
 }
 
 /**
- * Re-embeds every knowledge chunk and contact memory stored with another embedding model than
- * the configured one (after MISY_EMBEDDING_MODEL changes), so all vectors stay comparable.
+ * Re-embeds every knowledge chunk, contact memory and global entry stored with another embedding
+ * model than the configured one (after MISY_EMBEDDING_MODEL changes), so all vectors stay
+ * comparable. Global entries are embedded by their question, as when they were contributed.
  * Runs on the system connection: it spans tenants by design.
  */
 export async function reembedAll(sql: Sql, embeddings: EmbeddingProvider, onProgress?: (done: number, total: number) => void): Promise<number> {
-  const tables = ['knowledge_chunks', 'contact_memories'] as const;
-  const stale: { table: (typeof tables)[number]; id: string; content: string }[] = [];
-  for (const table of tables) {
-    const rows = await sql<{ id: string; content: string }[]>`select id, content from ${sql(table)} where embedding_model <> ${embeddings.model} order by id`;
+  const sources = [
+    { table: 'knowledge_chunks', text: 'content' },
+    { table: 'contact_memories', text: 'content' },
+    { table: 'global_entries', text: 'question' },
+  ] as const;
+  const stale: { table: (typeof sources)[number]['table']; id: string; content: string }[] = [];
+  for (const { table, text } of sources) {
+    const rows = await sql<{ id: string; content: string }[]>`select id, ${sql(text)} as content from ${sql(table)} where embedding_model <> ${embeddings.model} order by id`;
     stale.push(...rows.map((r) => ({ table, ...r })));
   }
-  for (let i = 0; i < stale.length; i += 64) {
-    const batch = stale.slice(i, i + 64);
+  for (let i = 0; i < stale.length; i += REEMBED_BATCH) {
+    const batch = stale.slice(i, i + REEMBED_BATCH);
     const vectors = await embeddings.embed(batch.map((c) => c.content));
     await sql.begin(async (tx) => {
       for (const [j, c] of batch.entries()) {
         await tx`update ${tx(c.table)} set embedding = ${toVector(vectors[j])}::vector, embedding_model = ${embeddings.model} where id = ${c.id}`;
       }
     });
-    onProgress?.(Math.min(i + 64, stale.length), stale.length);
+    onProgress?.(Math.min(i + REEMBED_BATCH, stale.length), stale.length);
   }
   return stale.length;
 }
+
+const REEMBED_BATCH = 64;

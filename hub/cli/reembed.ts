@@ -1,4 +1,4 @@
-// `npm run reembed`: re-embeds every knowledge chunk and memory stored with another embedding
+// `npm run reembed`: re-embeds every knowledge chunk, contact memory and global entry stored with another embedding
 // model than the configured one (run it after changing MISY_EMBEDDING_MODEL or OPENAI_API_KEY).
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../config';
