@@ -5,8 +5,10 @@ import postgres from 'postgres';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config';
-import { servePGlite } from './pglite-server';
+import { Worker } from 'node:worker_threads';
+import type { ThreadReply } from './pglite-thread';
 import { openPools } from './pools';
+import { keepStatistics } from './statistics';
 
 export type Sql = postgres.Sql<Record<string, never>>;
 export type Tx = postgres.TransactionSql<Record<string, never>>;
@@ -37,24 +39,52 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
   return openEmbedded(join(config.dataDir, 'pgdata'));
 }
 
-/** Starts PGlite under `dir` and connects the porsager client to it over loopback. */
+/** Starts PGlite under `dir` on its own thread and connects the porsager client to it over loopback. */
 export async function openEmbedded(dir: string): Promise<Database> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { vector } = await import('@electric-sql/pglite-pgvector');
   mkdirSync(dir, { recursive: true });
   const releaseLock = lockDataDir(dir);
-  const db = await PGlite.create({ dataDir: dir, extensions: { vector } });
-  const server = await servePGlite(db);
+  let thread: Awaited<ReturnType<typeof startPGliteThread>>;
+  try {
+    thread = await startPGliteThread(dir);
+  } catch (err) {
+    releaseLock();
+    throw err;
+  }
   // One connection per pool is enough: PGlite runs one statement at a time anyway.
-  const sql = openPools(undefined, { ...clientOptions, host: '127.0.0.1', port: server.port, database: 'postgres', username: 'postgres' }, { statements: 1, transactions: 1 });
+  const sql = openPools(undefined, { ...clientOptions, host: '127.0.0.1', port: thread.port, database: 'postgres', username: 'postgres' }, { statements: 1, transactions: 1 });
+  const stopStatistics = keepStatistics(sql);
   return {
     sql,
     embedded: true,
     async close() {
+      stopStatistics();
       await sql.end({ timeout: 5 });
-      await server.close();
-      await db.close();
+      await thread.close();
       releaseLock();
+    },
+  };
+}
+
+async function startPGliteThread(dir: string): Promise<{ port: number; close(): Promise<void> }> {
+  const worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url), { workerData: { dir } });
+  const reply = <T extends ThreadReply>(pick: (r: ThreadReply) => r is T) => new Promise<T>((resolve, reject) => {
+    const onMessage = (r: ThreadReply) => {
+      if ('error' in r) { cleanup(); reject(new Error(`embedded Postgres: ${r.error}`)); }
+      else if (pick(r)) { cleanup(); resolve(r); }
+    };
+    const onExit = (code: number) => { cleanup(); reject(new Error(`embedded Postgres thread exited (${code})`)); };
+    const cleanup = () => { worker.off('message', onMessage); worker.off('exit', onExit); };
+    worker.on('message', onMessage);
+    worker.on('exit', onExit);
+  });
+  const ready = await reply((r): r is { ready: true; port: number } => 'ready' in r);
+  return {
+    port: ready.port,
+    async close() {
+      const closed = reply((r): r is { closed: true } => 'closed' in r);
+      worker.postMessage({ close: true });
+      await closed;
+      await worker.terminate();
     },
   };
 }
