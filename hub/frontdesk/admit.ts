@@ -9,6 +9,7 @@ import type { InboundMessage } from '../../channels/adapter';
 import type { Conversation, Message } from '../../sdk/src/types';
 import type { Plan } from '../security/rate-limit';
 import { withTenant } from '../store/tenant';
+import { noteWrites } from '../store/statistics';
 import { GroupCommit } from './group-commit';
 import { storeAdmissions, type AdmissionItem, type StoredAdmission } from './store-admissions';
 
@@ -77,6 +78,7 @@ function batcher(ctx: HubContext): GroupCommit<AdmissionItem, StoredAdmission> {
   if (!b) {
     b = new GroupCommit(async (tenantId, items) => {
       const results = await withTenant(ctx.sql, tenantId, (tx) => storeAdmissions(tx, tenantId, items));
+      noteWrites(ctx.sql, items.length);
       publishCommitted(ctx, tenantId, items, results);
       return results;
     });
