@@ -25,7 +25,7 @@ interface ConversationRow {
 const SELECT = (tx: Tx) => tx`
   select c.*, ch.type as channel_type, ct.name as contact_name,
     (select m.text from messages m where m.conversation_id = c.id order by m.seq desc limit 1) as last_message_text,
-    (select count(*)::int from messages m where m.conversation_id = c.id and m.direction = 'in' and m.seq > c.read_seq) as unread
+    c.unread_in as unread
   from conversations c join channels ch on ch.id = c.channel_id join contacts ct on ct.id = c.contact_id`;
 
 export function toConversation(r: ConversationRow): Conversation {
@@ -141,7 +141,7 @@ export async function updateConversation(
 }
 
 export async function markRead(tx: Tx, id: string): Promise<void> {
-  await tx`update conversations set read_seq = last_seq where id = ${id}`;
+  await tx`update conversations set read_seq = last_seq, unread_in = 0 where id = ${id}`;
 }
 
 export async function getBotFailures(tx: Tx, id: string): Promise<number> {

@@ -98,7 +98,9 @@ export async function storeAdmissions(tx: Tx, tenantId: string, items: Admission
   const stored = await tx<MessageRow[]>`
     select m.*, c.type as channel_type from messages m join channels c on c.id = m.channel_id
     where (m.conversation_id, m.client_id) in (select * from unnest(${withClient.map((i) => convOf(i).id)}::uuid[], ${withClient.map((i) => items[i].clientId!)}::text[]))
-       or (m.channel_id, m.external_id) in (select * from unnest(${live.map((i) => items[i].channel.id)}::uuid[], ${live.map((i) => items[i].event.externalId)}::text[]))`;
+    union
+    select m.*, c.type as channel_type from messages m join channels c on c.id = m.channel_id
+    where (m.channel_id, m.external_id) in (select * from unnest(${live.map((i) => items[i].channel.id)}::uuid[], ${live.map((i) => items[i].event.externalId)}::text[]))`;
   const seen = new Map<string, Message | number>(); // a stored message, or the batch index that will store it
   for (const r of stored) {
     const m = toMessage(r);

@@ -1,5 +1,5 @@
 // This machine's own Postgres 15 (127.0.0.1:5432, trust auth): a fresh database per call, loaded
-// with the core schema only — that server has no pgvector, so the agent tables cannot exist there.
+// with the core schema (and what builds on it) only — that server has no pgvector, so the agent tables cannot exist there.
 // Used where a behaviour may differ between PGlite and a real server (timestamp precision, locking).
 import postgres from 'postgres';
 import { readFileSync } from 'node:fs';
@@ -29,7 +29,8 @@ export async function localPostgres(prefix = 'misy_test'): Promise<LocalPostgres
     return pool;
   };
   const sql = connect();
-  await sql.unsafe(readFileSync(join(MIGRATIONS_DIR, '001_core.sql'), 'utf8'));
+  // The migrations that need no pgvector.
+  for (const file of ['001_core.sql', '004_unread_counter.sql']) await sql.unsafe(readFileSync(join(MIGRATIONS_DIR, file), 'utf8'));
   return {
     sql,
     connect,
