@@ -4,6 +4,9 @@
 import type { Tx } from '../../hub/store/database';
 import type { EmbeddingProvider } from '../providers/types';
 import { toVector, vectorOrderBy } from '../knowledge/store';
+import { redact, type PiiKind } from '../privacy/redact';
+
+const NEVER_REMEMBERED: PiiKind[] = ['card', 'iban'];
 
 export interface Memory { id: string; kind: 'fact' | 'summary'; content: string; createdAt: string; similarity?: number }
 
@@ -11,7 +14,8 @@ const MAX_MEMORY_CHARS = 500;
 const MAX_MEMORIES_PER_CONTACT = 200;
 
 export async function remember(tx: Tx, embeddings: EmbeddingProvider, input: { tenantId: string; contactId: string; content: string; kind?: 'fact' | 'summary'; conversationId?: string | null }): Promise<Memory | null> {
-  const content = input.content.replace(/\s+/g, ' ').trim().slice(0, MAX_MEMORY_CHARS);
+  // A model may try to remember a card number or an IBAN the user typed: memory is not a vault.
+  const content = redact(input.content, { kinds: NEVER_REMEMBERED }).text.replace(/\s+/g, ' ').trim().slice(0, MAX_MEMORY_CHARS);
   if (!content) return null;
   // The same fact twice is one memory.
   const [dup] = await tx<{ id: string }[]>`select id from contact_memories where contact_id = ${input.contactId} and lower(content) = lower(${content}) limit 1`;

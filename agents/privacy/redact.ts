@@ -8,7 +8,11 @@ import { redactPhones, isReference } from './phones';
 import { introducedNames } from './names';
 
 export type { PiiKind } from './patterns';
-export interface RedactOptions { names?: string[] }
+export interface RedactOptions {
+  names?: string[];
+  /** Only these kinds (default: all). Contact memory keeps e-mails and phones the user gave on purpose, but never cards or IBANs. */
+  kinds?: PiiKind[];
+}
 export interface Redaction { text: string; found: Array<{ kind: PiiKind; count: number }>; meaningful: boolean }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -35,9 +39,10 @@ export function redact(text: string, opts: RedactOptions = {}): Redaction {
   const counts = new Map<PiiKind, number>();
   const bump = (k: PiiKind) => counts.set(k, (counts.get(k) ?? 0) + 1);
   // Names the writer introduced are found before anything is replaced, while the phrase is intact.
-  const names = [...(opts.names ?? []), ...introducedNames(text)];
+  const wants = (k: PiiKind) => !opts.kinds || opts.kinds.includes(k);
+  const names = wants('name') ? [...(opts.names ?? []), ...introducedNames(text)] : [];
   let out = text;
-  for (const p of PATTERNS) {
+  for (const p of PATTERNS.filter((x) => wants(x.kind))) {
     out = out.replace(p.re, (m: string, ...rest: unknown[]) => {
       const at = rest.find((x): x is number => typeof x === 'number')!;
       // "+" is unambiguous; "0044…" could be an invoice number ("Factura 001-002-…").
@@ -53,9 +58,11 @@ export function redact(text: string, opts: RedactOptions = {}): Redaction {
       return p.placeholder;
     });
   }
-  const phones = redactPhones(out);
-  out = phones.text;
-  for (let i = 0; i < phones.count; i++) bump('phone');
+  if (wants('phone')) {
+    const phones = redactPhones(out);
+    out = phones.text;
+    for (let i = 0; i < phones.count; i++) bump('phone');
+  }
   for (const re of namePatterns(names)) out = out.replace(re, () => { bump('name'); return '[name]'; });
   const words = contentTerms(out.replace(/\[(?:email|phone|card|iban|id|address|url|name|ip)\]/g, ' '));
   return { text: out, found: [...counts].map(([kind, count]) => ({ kind, count })), meaningful: words.length >= 3 };

@@ -2,7 +2,8 @@
 // language they write in. (With a model, the `remember` tool does this and more.)
 import type { Language } from '../language';
 
-const ORDER = /\b(?:order|pedido|orden|compra)\s*(?:number|n[uú]mero|nro\.?|no\.?|#)?\s*[:#]?\s*([A-Z]{0,4}-?\d{4,12})\b/gi;
+// "order 48213", "order number is A-77120", "mi número de pedido es 48213".
+const ORDER = /\b(?:order|pedido|orden|compra)\s*(?:number|n[uú]mero|nro\.?|no\.?|#)?\s*(?:is|was|es|era)?\s*[:#]?\s*([A-Z]{0,4}-?\d{4,12})\b/gi;
 
 export function extractFacts(text: string, language: Language): string[] {
   const facts: string[] = [];

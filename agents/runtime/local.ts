@@ -1,6 +1,7 @@
-// The offline agent: retrieval over the tenant's knowledge (and the global store when the tenant
-// consults it), an extractive answer in the question's language with its source, and an honest
-// handoff when nothing is good enough. No key, no network.
+// The offline agent: the contact's own memory for questions about themselves, retrieval over the
+// tenant's knowledge (and the global store when the tenant consults it), an extractive answer in
+// the question's language with its source, and an honest handoff when nothing is good enough.
+// No key, no network.
 import type { HubContext } from '../../hub/context';
 import type { EmbeddingProvider } from '../providers/types';
 import type { AgentRow, RunContext } from './context';
@@ -11,6 +12,7 @@ import { detectLanguage } from '../language';
 import { contentTerms } from '../text';
 import { consultGlobal } from '../global/store';
 import { asksForInstructions, REFUSAL } from './guardrails';
+import { answerFromMemory } from './memory-answer';
 
 /** A follow-up like "and to Spain?" is searched together with the previous question. */
 function retrievalQuery(run: RunContext): string {
@@ -25,6 +27,8 @@ export async function answerLocally(ctx: HubContext, run: RunContext, agent: Age
   const language = detectLanguage(question);
   if (asksForInstructions(question)) return { kind: 'reply', text: REFUSAL[language], sources: [], language };
   // Keywords, explicit requests and sentiment were checked before (handoff-rules.ts), in both modes.
+  const remembered = await answerFromMemory(ctx, run, embeddings, language);
+  if (remembered) return { ...remembered, language };
 
   const query = retrievalQuery(run);
   const hits = await searchKnowledge(ctx.sql, embeddings, run.tenantId, query, { k: 4 });
