@@ -35,7 +35,10 @@ export async function answerLocally(ctx: HubContext, run: RunContext, agent: Age
   const passages: Passage[] = hits.map((h) => ({ title: h.title, source: h.source, content: h.content, similarity: h.similarity }));
   if (run.settings.globalStore?.consult) {
     for (const g of await consultGlobal(ctx, embeddings, query, 2)) {
-      passages.push({ title: 'Community answers', source: null, content: `${g.question}: ${g.answer}`, similarity: g.similarity });
+      // The question as the passage's heading (≤ 80 chars, no colon): the responder matches it as
+      // context but quotes only the answer's sentences — not the other customer's question back.
+      const heading = g.question.replace(/[:\s]+/g, ' ').trim().slice(0, 80);
+      passages.push({ title: 'Community answers', source: null, content: `${heading}: ${g.answer}`, similarity: g.similarity });
     }
   }
   const reply = respondLocally({ question, passages, minConfidence: agent.handoff.minConfidence, language });

@@ -95,6 +95,31 @@ describe('global store', () => {
     expect((await entries())[0].contributors).toBe(3);
   });
 
+  it('a tenant with consult: false gets no global entries, even ones k tenants contributed', async () => {
+    const t = tenants[3];
+    expect((await entries())[0].contributors).toBeGreaterThanOrEqual(3);
+    expect((await hub.api('/v1/agents', { token: t.apiKey, body: { name: 'Helper', description: 'Shop assistant', instructions: '' } })).status).toBe(201);
+    const ask = async () => {
+      const v = await visitor(hub, t.channel.widgetKey);
+      try {
+        return await v.replyTo(await v.ask('How long does delivery to Canada take?'));
+      } finally {
+        v.close();
+      }
+    };
+    const setConsult = async (consult: boolean) =>
+      expect((await hub.api('/v1/tenant', { method: 'PATCH', token: t.apiKey, body: { globalStore: { contribute: true, consult } } })).status).toBe(200);
+
+    await setConsult(false);
+    const without = await ask();
+    expect(without.text).not.toMatch(/7 to 10 business days/);
+    expect(without.meta?.handoff).toBeDefined(); // the tenant's own knowledge is empty: nothing to answer with
+
+    await setConsult(true); // the control: the same question, consulting, is answered from the entry
+    const withGlobal = await ask();
+    expect(withGlobal.text).toMatch(/7 to 10 business days/);
+  });
+
   it('platform operators review and remove entries; tenants cannot', async () => {
     expect((await hub.api('/v1/global', { token: tenants[0].apiKey })).status).toBe(403);
     const list = await hub.api('/v1/global', { token: PLATFORM_KEY });
