@@ -6,7 +6,7 @@ import type { Conversation, Message, MessageStatus, SenderType } from '../sdk/sr
 export type HubEvent =
   | { type: 'message:new'; tenantId: string; contactId: string; message: Message }
   | { type: 'message:status'; tenantId: string; contactId: string; conversationId: string; messageId: string; seq: number; status: MessageStatus }
-  | { type: 'message:delta'; tenantId: string; contactId: string; conversationId: string; draftId: string; delta: string; index: number }
+  | { type: 'message:delta'; tenantId: string; contactId: string; conversationId: string; draftId: string; delta: string; index: number; done?: boolean; abandoned?: boolean }
   | { type: 'typing'; tenantId: string; contactId: string; conversationId: string; typing: boolean; sender: { type: SenderType; id: string | null; name?: string } }
   | { type: 'conversation:new' | 'conversation:updated'; tenantId: string; conversation: Conversation };
 

@@ -23,10 +23,7 @@ export function openDraft(ctx: HubContext, target: { tenantId: string; contactId
     get text() { return text; },
     abandon() {
       if (!text) return;
-      // hub/bus.ts does not type done/abandoned yet (and hub/realtime/server.ts drops them): built as a
-      // variable so the extra fields pass through once the realtime side forwards them.
-      const event = { type: 'message:delta' as const, ...target, draftId, delta: '', index: index++, done: true, abandoned: true };
-      ctx.bus.publish(event);
+      ctx.bus.publish({ type: 'message:delta', ...target, draftId, delta: '', index: index++, done: true, abandoned: true });
       text = '';
     },
   };

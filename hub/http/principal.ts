@@ -83,9 +83,13 @@ function peerAddress(c: Context): string | null {
  * places from the right; anything further left was written by the client and may be forged.
  */
 export function resolveClientIp(c: Context, trustedHops: number): string | null {
-  const peer = peerAddress(c);
+  return forwardedClientIp(peerAddress(c), c.req.header('x-forwarded-for'), trustedHops);
+}
+
+/** The client's address: the peer, or the X-Forwarded-For entry `trustedHops` proxies back. Shared by HTTP and sockets. */
+export function forwardedClientIp(peer: string | null, forwardedFor: string | undefined, trustedHops: number): string | null {
   if (trustedHops <= 0) return peer;
-  const forwarded = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const forwarded = (forwardedFor ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (!forwarded.length) return peer;
   const ip = forwarded[Math.max(0, forwarded.length - trustedHops)];
   return /^[0-9a-fA-F:.]{2,45}$/.test(ip) ? ip : peer;

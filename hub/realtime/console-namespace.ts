@@ -5,10 +5,10 @@ import type { HubContext } from '../context';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../sdk/src/types';
 import { withTenant } from '../store/tenant';
 import { getConversation, markRead } from '../domain/conversations';
-import { latestMessages } from '../domain/messages';
+import { latestMessages, listMessages } from '../domain/messages';
 import { sendOutbound } from '../domain/outbound';
 import { assignConversation, handoffConversation, resolveConversation } from '../domain/transitions';
-import { replayMissed, safeAck, ackError, sendSchema, replaySchema, typingSchema, conversationIdSchema } from './protocol';
+import { replayMissed, safeAck, ackError, sendSchema, replaySchema, typingSchema, conversationIdSchema, historySchema } from './protocol';
 import { z } from 'zod';
 import type { Presence } from './presence';
 
@@ -27,14 +27,14 @@ export function setupConsoleNamespace(ns: Namespace<ClientToServerEvents, Server
     next();
   });
 
-  ns.on('connection', async (socket: ConsoleSocket) => {
+  ns.on('connection', (socket: ConsoleSocket) => {
     const { tenantId, operatorId, name } = socket.data;
     const actor = { tenantId, actorType: 'operator' as const, actorId: operatorId };
     void socket.join(`t:${tenantId}`);
-    await presence.online(tenantId, operatorId, name);
-    // A console that just connected learns who else is online; later changes arrive as events.
-    for (const id of await presence.list(tenantId)) if (id !== operatorId) socket.emit('presence', { operatorId: id, online: true });
-    socket.on('disconnect', () => void presence.offline(tenantId, operatorId, name));
+    // Handlers are registered synchronously: socket.io drops events that arrive before their
+    // handler, and presence below may wait on Redis while the client already sends `replay`.
+    // On shutdown Redis may already be closed; presence expiring with it is fine.
+    socket.on('disconnect', () => void announced.then(() => presence.offline(tenantId, operatorId, name)).catch(() => {}));
 
     socket.on('conversation:join', safeAck(ctx, conversationIdSchema, async ({ conversationId }) => {
       // RLS: another tenant's conversation simply does not exist here.
@@ -72,6 +72,29 @@ export function setupConsoleNamespace(ns: Namespace<ClientToServerEvents, Server
     socket.on('conversation:resolve', safeAck(ctx, conversationIdSchema, async (i) =>
       ({ ok: true, data: await resolveConversation(ctx, actor, i.conversationId) })));
 
+    socket.on('history', safeAck(ctx, historySchema, async (input) => {
+      const limit = input.limit ?? 30;
+      const messages = await withTenant(ctx.sql, tenantId, async (tx) => {
+        await getConversation(tx, input.conversationId); // not found in another tenant
+        return listMessages(tx, input.conversationId, { beforeSeq: input.beforeSeq ?? 2 ** 31 - 1, limit });
+      });
+      return { ok: true, data: { messages, hasMore: messages.length === limit && messages[0]?.seq > 1 } };
+    }));
+
+    socket.on('conversation:leave', safeAck(ctx, conversationIdSchema, async ({ conversationId }) => {
+      void socket.leave(`c:${conversationId}`);
+      return { ok: true, data: { left: true as const } };
+    }));
+
+    socket.on('conversation:read', safeAck(ctx, conversationIdSchema, async ({ conversationId }) => {
+      const conversation = await withTenant(ctx.sql, tenantId, async (tx) => {
+        await markRead(tx, conversationId);
+        return getConversation(tx, conversationId);
+      });
+      socket.to(`t:${tenantId}`).emit('conversation:updated', { conversationId, conversation });
+      return { ok: true, data: conversation };
+    }));
+
     socket.on('typing', (raw) => {
       const input = typingSchema.safeParse(raw);
       if (!input.success || !input.data.conversationId) return;
@@ -80,5 +103,10 @@ export function setupConsoleNamespace(ns: Namespace<ClientToServerEvents, Server
         ctx.bus.publish({ type: 'typing', tenantId, contactId: conv.contactId, conversationId, typing: input.data.typing, sender: { type: 'operator', id: operatorId, ...(name ? { name } : {}) } });
       }).catch(() => {});
     });
+
+    // A console that just connected learns who else is online; later changes arrive as events.
+    const announced = presence.online(tenantId, operatorId, name).then(async () => {
+      for (const id of await presence.list(tenantId)) if (id !== operatorId) socket.emit('presence', { operatorId: id, online: true });
+    }).catch((err) => ctx.log.warn({ err: String(err) }, 'presence unavailable'));
   });
 }

@@ -45,7 +45,7 @@ export async function attachRealtime(http: HttpServer, ctx: HubContext, redis?: 
         break;
       }
       case 'message:delta': {
-        const payload = { conversationId: e.conversationId, draftId: e.draftId, delta: e.delta, index: e.index };
+        const payload = { conversationId: e.conversationId, draftId: e.draftId, delta: e.delta, index: e.index, ...(e.done ? { done: true } : {}), ...(e.abandoned ? { abandoned: true } : {}) };
         widget.to(`k:${e.contactId}`).emit('message:delta', payload);
         consoleNs.to(`c:${e.conversationId}`).emit('message:delta', payload);
         break;

@@ -10,6 +10,9 @@ import { currentConsents, recordConsent } from '../domain/contacts';
 import { findActiveConversation } from '../domain/conversations';
 import { appendAudit } from '../security/audit';
 import { originAllowed } from '../http/routes/widget';
+import { forwardedClientIp } from '../http/principal';
+
+const headerOf = (h: string | string[] | undefined) => (Array.isArray(h) ? h.join(',') : h);
 import { replayMissed, safeAck, ackError, sendSchema, historySchema, replaySchema, consentSchema, typingSchema } from './protocol';
 
 interface WidgetData { tenantId: string; contactId: string; channel: ChannelRow }
@@ -81,7 +84,7 @@ export function setupWidgetNamespace(ns: Namespace<ClientToServerEvents, ServerT
     socket.on('consent:set', safeAck(ctx, consentSchema, async (input) => {
       const consents = await withTenant(ctx.sql, tenantId, async (tx) => {
         await recordConsent(tx, { tenantId, contactId, purpose: input.purpose as ConsentPurpose, granted: input.granted, source: 'widget', text: input.text,
-          ip: socket.handshake.address, userAgent: socket.handshake.headers['user-agent'] });
+          ip: forwardedClientIp(socket.handshake.address, headerOf(socket.handshake.headers['x-forwarded-for']), ctx.config.trustProxyHops) ?? undefined, userAgent: socket.handshake.headers['user-agent'] });
         await appendAudit(tx, { tenantId, actorType: 'contact', actorId: contactId, action: 'consent.changed', targetType: 'contact', targetId: contactId, data: { purpose: input.purpose, granted: input.granted } });
         return currentConsents(tx, contactId);
       });

@@ -103,6 +103,10 @@ export interface ClientToServerEvents {
   replay: (input: ReplayInput, ack: (r: Ack<{ replayed: number }>) => void) => void;
   'consent:set': (input: ConsentInput, ack: (r: Ack<{ consents: Record<ConsentPurpose, boolean> }>) => void) => void;
   'conversation:join': (input: { conversationId: string }, ack: (r: Ack<{ conversation: Conversation; messages: Message[] }>) => void) => void;
+  /** Console: stop receiving a conversation's events (switching away). */
+  'conversation:leave': (input: { conversationId: string }, ack: (r: Ack<{ left: true }>) => void) => void;
+  /** Console: the operator has seen everything up to the conversation's latest message. */
+  'conversation:read': (input: { conversationId: string }, ack: (r: Ack<Conversation>) => void) => void;
   'conversation:assign': (input: { conversationId: string; operatorId: string | null }, ack: (r: Ack<Conversation>) => void) => void;
   'conversation:handoff': (input: { conversationId: string; to: 'human' | 'bot' }, ack: (r: Ack<Conversation>) => void) => void;
   'conversation:resolve': (input: { conversationId: string }, ack: (r: Ack<Conversation>) => void) => void;
