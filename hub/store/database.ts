@@ -119,9 +119,13 @@ function alive(pid: number): boolean {
 }
 
 async function assertPgvector(sql: Sql): Promise<void> {
+  const fail = async (message: string) => { await sql.end(); throw new Error(message); };
   const rows = await sql`select 1 from pg_available_extensions where name = 'vector'`;
-  if (rows.length === 0) {
-    await sql.end();
-    throw new Error('The Postgres server at DATABASE_URL has no pgvector extension; install pgvector (e.g. the pgvector/pgvector image).');
+  if (rows.length === 0) await fail('The Postgres server at DATABASE_URL has no pgvector extension; install pgvector (e.g. the pgvector/pgvector image).');
+  if ((await sql`select 1 from pg_extension where extname = 'vector'`).length) return;
+  try {
+    await sql`create extension if not exists vector`;
+  } catch (err) {
+    await fail(`pgvector is installed on the server at DATABASE_URL but this user cannot enable it (${(err as Error).message}); run "CREATE EXTENSION vector;" once as a superuser in that database.`);
   }
 }

@@ -14,20 +14,21 @@ export function listMigrations(dir = MIGRATIONS_DIR): { name: string; path: stri
 }
 
 export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]> {
-  await sql`create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())`;
-  // One migrator at a time across replicas starting together.
-  return sql.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(4242001)`;
-    const done = new Set((await tx<{ name: string }[]>`select name from schema_migrations`).map((r) => r.name));
-    const applied: string[] = [];
-    for (const m of listMigrations(dir)) {
-      if (done.has(m.name)) continue;
+  const applied: string[] = [];
+  for (const m of listMigrations(dir)) {
+    const ran = await sql.begin(async (tx) => {
+      // One migrator at a time across replicas starting together. The lock comes before anything
+      // else, the bookkeeping table included: two replicas creating it at once collide in pg_type.
+      await tx`select pg_advisory_xact_lock(4242001)`;
+      await tx`create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())`;
+      if ((await tx`select 1 from schema_migrations where name = ${m.name}`).length) return false;
       await tx.unsafe(readFileSync(m.path, 'utf8'));
       await tx`insert into schema_migrations (name) values (${m.name})`;
-      applied.push(m.name);
-    }
-    return applied;
-  });
+      return true;
+    });
+    if (ran) applied.push(m.name);
+  }
+  return applied;
 }
 
 export async function pendingMigrations(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]> {

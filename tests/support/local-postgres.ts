@@ -13,7 +13,7 @@ const types = { bigint: { to: 20, from: [20], serialize: (x: number) => String(x
 
 export interface LocalPostgres {
   /** Opens another pool on the same database (e.g. a second worker's). */
-  connect(max?: number): Sql;
+  connect(max?: number, connection?: Record<string, string>): Sql;
   sql: Sql;
   close(): Promise<void>;
 }
@@ -23,8 +23,8 @@ export async function localPostgres(prefix = 'misy_test'): Promise<LocalPostgres
   const name = `${prefix}_${Date.now()}_${process.pid}`;
   await admin.unsafe(`create database ${name}`);
   const pools: Sql[] = [];
-  const connect = (max = 4) => {
-    const pool = postgres({ ...SERVER, database: name, max, types }) as unknown as Sql;
+  const connect = (max = 4, connection: Record<string, string> = {}) => {
+    const pool = postgres({ ...SERVER, database: name, max, types, connection }) as unknown as Sql;
     pools.push(pool);
     return pool;
   };
