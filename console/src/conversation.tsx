@@ -43,6 +43,8 @@ export function ConversationView({ rt, auth, conversation: c, operators, onChang
       rt.on('message:new', (e) => {
         if (e.conversationId !== c.id) return;
         add([e.message]);
+        // Seen while open and followed: the hub's unread count must agree after a reload.
+        if (e.message.direction === 'in' && atBottom.current && document.visibilityState === 'visible') markSeen();
         const draftId = e.message.meta?.draftId as string | undefined;
         if (draftId) dropDraft(draftId);
         if (e.message.direction === 'in') setTyping(false);
@@ -65,8 +67,21 @@ export function ConversationView({ rt, auth, conversation: c, operators, onChang
         if (e.typing) contactTyping.current = setTimeout(() => setTyping(false), TYPING_TTL_MS);
       }),
     ];
-    return () => { alive = false; offs.forEach((o) => o()); clearTimeout(contactTyping.current); };
+    return () => {
+      alive = false;
+      offs.forEach((o) => o());
+      clearTimeout(contactTyping.current);
+      clearTimeout(readTimer.current);
+      void rt.leave(c.id).catch(() => {}); // switching away: its events stop here
+    };
   }, [c.id]);
+
+  // Coalesced: a burst of inbound messages moves the read marker once.
+  const readTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  function markSeen() {
+    clearTimeout(readTimer.current);
+    readTimer.current = setTimeout(() => void rt.markRead(c.id).catch(() => {}), 500);
+  }
 
   const sorted = [...messages.values()].sort((a, b) => a.seq - b.seq);
   // Follow new messages only while the operator is at the bottom; when an older page is prepended
@@ -83,11 +98,10 @@ export function ConversationView({ rt, auth, conversation: c, operators, onChang
 
   async function older() {
     const el = list.current;
-    // REST pages by seq today; the console namespace's `history` (same shape as the widget's) can replace it.
-    const page = await auth.api.conversations.messages(c.id, { beforeSeq: sorted[0]?.seq, limit: OLDER_PAGE });
+    const page = await rt.history(c.id, sorted[0]?.seq, OLDER_PAGE);
     if (el) fromBottom.current = el.scrollHeight - el.scrollTop;
-    add(page.data);
-    setHasMore(page.nextCursor !== null && (page.data[0]?.seq ?? 1) > 1);
+    add(page.messages);
+    setHasMore(page.hasMore);
   }
 
   async function act(fn: () => Promise<Conversation>) {

@@ -135,6 +135,16 @@ export class MisyRealtime {
     return out;
   }
 
+  /** Console: stop following a conversation; a reconnect no longer replays it. */
+  async leave(conversationId: string): Promise<void> {
+    delete this.cursors[conversationId];
+    this.save('cursors', this.cursors);
+    if (this.socket.connected) await this.request('conversation:leave', { conversationId });
+  }
+
+  /** Console: everything in the conversation has been seen by this operator. */
+  markRead(conversationId: string) { return this.request('conversation:read', { conversationId }) as Promise<Conversation>; }
+
   assign(conversationId: string, operatorId: string | null) { return this.request('conversation:assign', { conversationId, operatorId }) as Promise<Conversation>; }
   handoff(conversationId: string, to: 'human' | 'bot') { return this.request('conversation:handoff', { conversationId, to }) as Promise<Conversation>; }
   resolve(conversationId: string) { return this.request('conversation:resolve', { conversationId }) as Promise<Conversation>; }
