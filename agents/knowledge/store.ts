@@ -86,15 +86,31 @@ export function toTsQuery(query: string): string | null {
 export const EXACT_SEARCH_MAX_CHUNKS = 5000;
 
 /**
- * One round trip before a vector search: turns on iterative HNSW scans for this transaction
- * (filtered scans keep walking the graph until enough rows of *this* tenant are found) and tells
- * whether the tenant is small enough to search exactly.
+ * Before a vector search: whether the tenant is small enough to search exactly, and for HNSW,
+ * iterative scans for this transaction (filtered scans keep walking the graph until enough rows
+ * of *this* tenant are found). The size is remembered for a while: most tenants are small, and
+ * for them the search is then a single round trip. A stale size only picks the slower plan,
+ * never a wrong answer.
  */
 export async function prepareVectorSearch(tx: Tx, tenantId: string): Promise<{ exact: boolean }> {
+  const cached = tenantSizes.get(tenantId);
+  if (cached && Date.now() - cached.at < SIZE_TTL_MS) {
+    if (!cached.exact) await enableIterativeScan(tx);
+    return { exact: cached.exact };
+  }
   const [r] = await tx<{ n: number }[]>`
     select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true),
       (select coalesce(sum(chunk_count), 0)::int from knowledge_documents where tenant_id = ${tenantId}) as n`;
-  return { exact: r.n <= EXACT_SEARCH_MAX_CHUNKS };
+  const exact = r.n <= EXACT_SEARCH_MAX_CHUNKS;
+  tenantSizes.set(tenantId, { exact, at: Date.now() });
+  return { exact };
+}
+
+const SIZE_TTL_MS = 30_000;
+const tenantSizes = new Map<string, { exact: boolean; at: number }>();
+
+async function enableIterativeScan(tx: Tx): Promise<void> {
+  await tx`select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true)`;
 }
 
 /** ORDER BY for nearest chunks: `+ 0` makes the expression one the vector index cannot serve. */
