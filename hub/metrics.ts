@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client), one registry per hub instance so tests can run several.
 import { Registry, Histogram, Counter, Gauge, collectDefaultMetrics } from 'prom-client';
 import type { Sql } from './store/database';
+import { transactionGate } from './store/pools';
 
 export function createMetrics(sql: Sql) {
   const registry = new Registry();
@@ -26,38 +27,22 @@ export function createMetrics(sql: Sql) {
       for (const s of ['queued', 'running', 'dead']) this.set({ status: s }, rows.find((r) => r.status === s)?.n ?? 0);
     },
   });
-  // porsager's client exposes no pool statistics, so the hub counts what it can see itself: every
-  // transaction (withTenant, withSystem, migrations) goes through sql.begin, wrapped here.
-  const transactions = countTransactions(sql);
+  // porsager's client exposes no pool statistics; every transaction (withTenant, withSystem,
+  // migrations) passes the transaction gate of hub/store/pools.ts, which counts them.
+  const gate = transactionGate(sql);
   new Gauge({
     name: 'misy_db_transactions_in_flight',
     help: 'Database transactions open or waiting for a connection in this process',
     registers: [registry],
-    collect() { this.set(transactions.inFlight()); },
+    collect() { this.set(gate ? gate.inFlight + gate.queued : 0); },
   });
   new Gauge({
     name: 'misy_db_pool_max_connections',
-    help: 'Configured maximum connections of this process\'s pool (DATABASE_POOL_SIZE; 1 when embedded)',
+    help: 'Transactions this process runs at once, one connection each (DATABASE_POOL_SIZE; 1 when embedded)',
     registers: [registry],
-    collect() { this.set((sql as unknown as { options: { max: number } }).options.max); },
+    collect() { this.set(gate?.size ?? 0); },
   });
   return { registry, httpDuration, jobOutcomes, messages, admissions };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
-
-/** Wraps sql.begin in place to count open transactions; the wrapper is installed once per client. */
-function countTransactions(sql: Sql): { inFlight: () => number } {
-  const marked = sql as Sql & { misyTransactions?: { n: number } };
-  if (!marked.misyTransactions) {
-    const counter = { n: 0 };
-    const begin = sql.begin.bind(sql) as (...args: unknown[]) => Promise<unknown>;
-    (sql as unknown as { begin: (...args: unknown[]) => Promise<unknown> }).begin = (...args: unknown[]) => {
-      counter.n++;
-      return begin(...args).finally(() => { counter.n--; });
-    };
-    marked.misyTransactions = counter;
-  }
-  const counter = marked.misyTransactions;
-  return { inFlight: () => counter.n };
-}

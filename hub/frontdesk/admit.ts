@@ -108,8 +108,8 @@ const PLAN_TTL_MS = 10_000;
 const plans = new WeakMap<HubContext, Map<string, { plan: Plan; at: number }>>();
 
 async function tenantPlan(ctx: HubContext, tenantId: string): Promise<Plan> {
-  const cache = plans.get(ctx) ?? new Map<string, { plan: Plan; at: number }>();
-  plans.set(ctx, cache);
+  let cache = plans.get(ctx);
+  if (!cache) plans.set(ctx, (cache = new Map()));
   const hit = cache.get(tenantId);
   if (hit && Date.now() - hit.at < PLAN_TTL_MS) return hit.plan;
   const [row] = await ctx.sql<{ plan: Plan }[]>`select plan from tenants where id = ${tenantId}`;

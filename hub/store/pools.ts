@@ -34,7 +34,7 @@ export class Gate {
 
 const gates = new WeakMap<Sql, Gate>();
 
-/** The transaction gate of a pool opened by `openPools` (for metrics). */
+/** The transaction gate of a pool opened by `openPools`: metrics read what is open and waiting. */
 export function transactionGate(sql: Sql): Gate | undefined {
   return gates.get(sql);
 }

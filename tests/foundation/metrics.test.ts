@@ -66,7 +66,9 @@ describe('/metrics', () => {
     const outside = await value();
     const inside = await hub.ctx.sql.begin(async () => value());
     expect(inside).toBe((outside ?? 0) + 1);
-    expect(sample(await scrape(), 'misy_db_pool_connections', { state: 'max' })).toBeUndefined();
+    const text = await scrape();
+    expect(sample(text, 'misy_db_pool_connections', { state: 'max' })).toBeUndefined();
+    expect(sample(text, 'misy_db_pool_max_connections', {})).toBe(1); // the embedded transaction pool
   });
 });
 
